@@ -1,0 +1,274 @@
+"""The canonical intermediate: one XML document per commentary.
+
+Readers build it, writers read only it.  This module owns the namespace, the
+schema check, the one way the XML is serialized (so that a round trip gives the
+same bytes), the safe parser for untrusted ``.pubconv.xml`` input, and
+:func:`source_pos`, which turns an element back into ``file:line``.
+
+The element vocabulary is documented in ``docs/format.md`` and fixed by
+``schema/pubconv.rng``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+from lxml import etree
+
+from .errors import PubconvError, SourcePos
+
+NS = "https://pubconv.org/ns/document/1"
+SRC_NS = "https://pubconv.org/ns/source/1"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+NSMAP = {None: NS, "src": SRC_NS}
+#: For XPath: ``root.xpath("//p:note", namespaces=XPATH_NS)``.
+XPATH_NS = {"p": NS, "src": SRC_NS}
+
+LINE = f"{{{SRC_NS}}}line"
+COL = f"{{{SRC_NS}}}col"
+FILE = f"{{{SRC_NS}}}file"
+FORM = f"{{{SRC_NS}}}form"
+LANG = f"{{{XML_NS}}}lang"
+
+#: Elements whose children are only elements: whitespace inside them is layout,
+#: never content, so the serializer indents them and the reader strips it.
+BLOCK_CONTAINERS = frozenset(
+    "document meta series authors author name author-notes author-note bio abstract "
+    "publisher keywords body section quote list item figure table thead tbody row "
+    "references ref parsed person-group note".split()
+)
+
+
+def q(tag: str) -> str:
+    """The qualified name of a pubconv element: ``q("p")`` -> ``{ns}p``."""
+    return f"{{{NS}}}{tag}"
+
+
+def local(el: etree._Element) -> str:
+    """The local name of an element (``p`` for ``{ns}p``)."""
+    return etree.QName(el).localname
+
+
+def E(tag: str, *children, line: int | None = None, **attrs) -> etree._Element:
+    """Build a pubconv element; strings among ``children`` become text."""
+    el = etree.Element(q(tag), nsmap=NSMAP)
+    for key, value in attrs.items():
+        if value is not None:
+            el.set(key.rstrip("_").replace("_", "-"), str(value))
+    if line is not None:
+        el.set(LINE, str(line))
+    append(el, *children)
+    return el
+
+
+def append(el: etree._Element, *children) -> etree._Element:
+    """Append elements and strings (as text) to ``el``, keeping mixed content right."""
+    for child in children:
+        if child is None:
+            continue
+        if isinstance(child, str):
+            if len(el):
+                el[-1].tail = (el[-1].tail or "") + child
+            else:
+                el.text = (el.text or "") + child
+        else:
+            el.append(child)
+    return el
+
+
+def text_of(el: etree._Element | None, *, notes: bool = False) -> str:
+    """Plain text of an element, without footnotes unless ``notes`` is true."""
+    if el is None:
+        return ""
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            if not (child.tag == q("note") and not notes):
+                walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(el)
+    return "".join(parts)
+
+
+def children(el: etree._Element, tag: str | None = None) -> Iterator[etree._Element]:
+    """Element children of ``el`` (comments skipped), optionally of one local name."""
+    for child in el:
+        if isinstance(child.tag, str) and (tag is None or child.tag == q(tag)):
+            yield child
+
+
+def source_pos(el: etree._Element, path: str | None = None) -> SourcePos:
+    """Where ``el`` came from: the nearest ``src:line`` on it or an ancestor.
+
+    ``path`` defaults to the root's ``src:file``.
+    """
+    line = col = None
+    node = el
+    while node is not None:
+        if node.get(LINE) is not None:
+            line = int(node.get(LINE))
+            col = int(node.get(COL)) if node.get(COL) else None
+            break
+        node = node.getparent()
+    if path is None:
+        path = el.getroottree().getroot().get(FILE) or "<document>"
+    return SourcePos(path, line, col)
+
+
+@dataclass
+class Document:
+    """A commentary in the canonical form.
+
+    ``root`` is the ``document`` element; ``base_dir`` is the source's folder,
+    the only place writers may read resources (images) from; ``path`` is the
+    source as the user named it, for messages.
+    """
+
+    root: etree._Element
+    path: str = "<document>"
+    base_dir: Path = field(default_factory=Path.cwd)
+
+    def find(self, path: str) -> etree._Element | None:
+        """``find`` with the ``p:`` prefix bound to the pubconv namespace."""
+        return self.root.find(path, namespaces=XPATH_NS)
+
+    def xpath(self, expr: str):
+        return self.root.xpath(expr, namespaces=XPATH_NS)
+
+    def pos(self, el: etree._Element) -> SourcePos:
+        """The source position of ``el``, naming this document's source file."""
+        return source_pos(el, self.path)
+
+    @property
+    def lang(self) -> str:
+        return self.root.get(LANG) or "en"
+
+    @property
+    def title(self) -> str:
+        return text_of(self.find("p:meta/p:title"))
+
+    def to_bytes(self) -> bytes:
+        return serialize(self.root)
+
+
+# ---------------------------------------------------------------- schema
+
+
+@lru_cache(maxsize=1)
+def _schema_doc() -> etree._ElementTree:
+    data = resources.files("pubconv").joinpath("schema/pubconv.rng").read_bytes()
+    return etree.ElementTree(etree.fromstring(data, _safe_parser()))
+
+
+def schema() -> etree.RelaxNG:
+    """A fresh RelaxNG validator (lxml validators keep state: one per caller)."""
+    return etree.RelaxNG(_schema_doc())
+
+
+def validate(doc: Document) -> None:
+    """Check ``doc`` against the schema; raise at the first problem, with its source line."""
+    rng = schema()
+    if rng.validate(doc.root.getroottree()):
+        return
+    err = rng.error_log[0]
+    # The log gives a line in the serialized XML; find the element on it.
+    el = _element_on_line(doc.root, err.line)
+    pos = doc.pos(el) if el is not None else SourcePos(doc.path)
+    raise PubconvError(f"intermediate does not match the schema: {err.message}", pos, "schema")
+
+
+def _element_on_line(root: etree._Element, line: int) -> etree._Element | None:
+    best = None
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.sourceline is not None and el.sourceline <= line:
+            best = el
+    return best
+
+
+# ---------------------------------------------------------------- (de)serialization
+
+
+def serialize(root: etree._Element) -> bytes:
+    """The one byte form of the intermediate: UTF-8, indented block structure.
+
+    Only whitespace between block elements is touched; mixed content is kept
+    exactly, so that parse(serialize(x)) serializes to the same bytes.
+    """
+    copy = etree.fromstring(etree.tostring(root))
+    _strip_layout(copy)
+    _indent(copy, 0)
+    return etree.tostring(copy, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+def _strip_layout(el: etree._Element) -> None:
+    for node in el.iter():
+        if not isinstance(node.tag, str):
+            continue
+        if local(node) in BLOCK_CONTAINERS:
+            if node.text is not None and not node.text.strip():
+                node.text = None
+            for child in node:
+                if child.tail is not None and not child.tail.strip():
+                    child.tail = None
+
+
+def _indent(el: etree._Element, depth: int) -> None:
+    if local(el) not in BLOCK_CONTAINERS or el.text or not len(el):
+        return
+    if any(c.tail for c in el):
+        return
+    pad = "\n" + "  " * (depth + 1)
+    el.text = pad
+    for child in el:
+        child.tail = pad
+        _indent(child, depth + 1)
+    el[-1].tail = "\n" + "  " * depth
+
+
+def _safe_parser() -> etree.XMLParser:
+    # A new parser per document: lxml's error_log accumulates across parses.
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
+        remove_pis=True,
+    )
+
+
+def parse(data: bytes, path: str = "<document>", base_dir: Path | None = None) -> Document:
+    """Read a ``.pubconv.xml`` source, refusing a DOCTYPE, entities and other namespaces."""
+    pos = SourcePos(path)
+    if b"<!DOCTYPE" in data[:4096].upper() or b"<!ENTITY" in data.upper():
+        raise PubconvError("a .pubconv.xml source may not have a DOCTYPE or entity declarations",
+                           pos, "xml-doctype")
+    parser = _safe_parser()
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        line, col = exc.position if exc.position else (None, None)
+        raise PubconvError(f"not well-formed XML: {exc.msg}", SourcePos(path, line, col), "xml-syntax") from None
+    if root.getroottree().docinfo.doctype:
+        raise PubconvError("a .pubconv.xml source may not have a DOCTYPE", pos, "xml-doctype")
+    if root.tag != q("document"):
+        raise PubconvError(f"not a pubconv document: root element is {root.tag!r}", SourcePos(path, 1), "xml-root")
+    _strip_layout(root)
+    doc = Document(root, path=path, base_dir=base_dir or Path(path).resolve().parent)
+    validate(doc)
+    return doc
+
+
+def new_document(lang: str = "en", *, src_file: str | None = None, form: str | None = None) -> etree._Element:
+    """An empty ``document`` root for a reader to fill."""
+    root = E("document", version="1")
+    root.set(LANG, lang)
+    if src_file:
+        root.set(FILE, src_file)
+    if form:
+        root.set(FORM, form)
+    return root

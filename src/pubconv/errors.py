@@ -1,0 +1,92 @@
+"""Source positions, diagnostics and the one error type pubconv raises.
+
+Non-fatal problems are :class:`Diagnostic` values handed to a ``report`` callable
+(the library default collects them in a list); fatal ones raise
+:class:`PubconvError`.  ``cli.py`` maps both to exit codes with :data:`EXIT_CODES`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Literal
+
+Severity = Literal["warning", "error"]
+
+#: Exit statuses of the ``pubconv`` command, documented in the README.
+EXIT_OK = 0  #: every document converted (warnings allowed unless --strict)
+EXIT_FAILED = 1  #: at least one document had an error (or a warning under --strict)
+EXIT_USAGE = 2  #: the command line itself was wrong
+EXIT_INTERNAL = 3  #: a bug in pubconv: one line is printed, --debug shows the traceback
+EXIT_CODES = {"ok": EXIT_OK, "failed": EXIT_FAILED, "usage": EXIT_USAGE, "internal": EXIT_INTERNAL}
+
+
+@dataclass(frozen=True)
+class SourcePos:
+    """A place in a source file; line and column are 1-based and optional."""
+
+    path: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:  # "comments/c207.md:12:3"
+        return ":".join(str(p) for p in (self.path, self.line, self.column) if p is not None)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One message about a source: ``path:line:col: severity: message [code]``."""
+
+    severity: Severity
+    code: str
+    message: str
+    pos: SourcePos | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.pos}: " if self.pos is not None else ""
+        return f"{where}{self.severity}: {self.message} [{self.code}]"
+
+
+Report = Callable[[Diagnostic], None]
+
+
+class PubconvError(Exception):
+    """A fatal problem with an input, with the place it was found.
+
+    ``code`` is a short stable identifier (``no-title``, ``bad-yaml``...) that the
+    tests and the documentation use; the message is for people.
+    """
+
+    def __init__(self, message: str, pos: SourcePos | None = None, code: str = "error"):
+        super().__init__(message)
+        self.message = message
+        self.pos = pos
+        self.code = code
+
+    @property
+    def diagnostic(self) -> Diagnostic:
+        return Diagnostic("error", self.code, self.message, self.pos)
+
+    def __str__(self) -> str:
+        return str(self.diagnostic)
+
+
+class Collector:
+    """A ``report`` callable that keeps what it is given, in order."""
+
+    def __init__(self) -> None:
+        self.items: list[Diagnostic] = []
+
+    def __call__(self, diagnostic: Diagnostic) -> None:
+        self.items.append(diagnostic)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "warning"]
+
+
+def warn(report: Report, code: str, message: str, pos: SourcePos | None = None) -> None:
+    """Hand a warning to ``report``."""
+    report(Diagnostic("warning", code, message, pos))

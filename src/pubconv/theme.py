@@ -1,0 +1,58 @@
+"""The one module that knows where the theme (``styles/``, ``templates/``) lives.
+
+Lookup order: the user's override folder (``[theme] dir`` in pubconv.toml),
+then the default theme: inside the installed wheel (``pubconv/_theme/``), or at
+the top of a source checkout (editable install).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+_PKG = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def default_dir() -> Path:
+    """The folder that holds the default ``styles/`` and ``templates/``."""
+    for candidate in (_PKG / "_theme", _PKG.parent.parent):
+        if (candidate / "styles").is_dir() and (candidate / "templates").is_dir():
+            return candidate
+    raise RuntimeError(f"pubconv's default theme is missing (looked in {_PKG / '_theme'})")
+
+
+def search_path(kind: str, override: Path | None = None) -> list[Path]:
+    """Folders to search for ``kind`` (``styles`` or ``templates``), override first."""
+    dirs = []
+    if override is not None and (Path(override) / kind).is_dir():
+        dirs.append(Path(override) / kind)
+    dirs.append(default_dir() / kind)
+    return dirs
+
+
+def find(kind: str, name: str, override: Path | None = None) -> Path:
+    """The first ``kind/name`` on the search path."""
+    for folder in search_path(kind, override):
+        if (folder / name).is_file():
+            return folder / name
+    raise FileNotFoundError(f"theme file not found: {kind}/{name}")
+
+
+def read_style(name: str, override: Path | None = None) -> str:
+    """The text of a stylesheet, e.g. ``read_style("print.css")``."""
+    return find("styles", name, override).read_text(encoding="utf-8")
+
+
+def jinja_env(override: Path | None = None) -> jinja2.Environment:
+    """A Jinja2 environment over the template search path, autoescaping on."""
+    loader = jinja2.FileSystemLoader([str(p) for p in search_path("templates", override)])
+    return jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
