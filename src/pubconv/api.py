@@ -1,0 +1,156 @@
+"""The library face of pubconv: :func:`read` and :func:`convert`.
+
+Both are plain functions with no global state: every call makes its own
+parsers, validators and diagnostics list, so they are safe to call from
+threads.  Problems that stop a document raise :class:`~pubconv.errors.PubconvError`
+(with a source position); everything else is a :class:`~pubconv.errors.Diagnostic`
+in the result.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterable
+
+from . import config as config_mod
+from . import document, readers
+from .document import Document
+from .errors import Collector, Diagnostic, PubconvError, Report, SourcePos
+from .writers import FORMATS, WriteOptions, writer
+
+DEFAULT_FORMATS = ("pdf", "epub", "jats")
+
+
+@dataclass
+class Result:
+    """What :func:`convert` did for one source."""
+
+    source: Path
+    #: format name -> path written (empty when ``write=False``)
+    outputs: dict[str, Path] = field(default_factory=dict)
+    #: format name -> the output's bytes
+    data: dict[str, bytes] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+
+def stem(source: Path) -> str:
+    """The output stem: ``c207.md`` -> ``c207``; ``x.pubconv.xml`` -> ``x``."""
+    name = source.name
+    if name.endswith(".pubconv.xml"):
+        return name[: -len(".pubconv.xml")]
+    return Path(name).stem or name
+
+
+def read(source: str | os.PathLike, *, form: str | None = None, config: config_mod.Config | None = None,
+         report: Report | None = None) -> Document:
+    """Read a source into the canonical intermediate, with the publisher configuration applied.
+
+    ``form`` forces ``authoring``, ``extracted`` or ``xml``; ``config`` defaults to the
+    ``pubconv.toml`` found above the source; warnings go to ``report`` (default: dropped,
+    use :func:`convert` or pass a :class:`~pubconv.errors.Collector` to keep them).
+    """
+    path = Path(source)
+    cfg = config if config is not None else config_mod.for_source(path)
+    report = report if report is not None else Collector()
+    lang = cfg.get("document", "language", "en")
+    doc = readers.read_source(path, report, form=form, lang=lang)
+    config_mod.apply(doc.root, cfg)
+    document.validate(doc)
+    return doc
+
+
+def options_for(doc: Document, cfg: config_mod.Config, base: WriteOptions | None = None) -> WriteOptions:
+    """Writer options: the configuration's, overridden by anything set in ``base``."""
+    theme = cfg.get("theme", "dir")
+    opts = WriteOptions(
+        paper=cfg.get("pdf", "paper", "A4"),
+        pdf_variant=cfg.get("pdf", "variant"),
+        bleed=cfg.get("pdf", "bleed"),
+        crop_marks=cfg.get("pdf", "crop-marks", False),
+        article_type=config_mod.article_type(doc.root, cfg),
+        theme_dir=cfg.relative(theme),
+    )
+    if base is not None:
+        defaults = WriteOptions()
+        changes = {k: getattr(base, k) for k in base.__dataclass_fields__
+                   if getattr(base, k) != getattr(defaults, k)}
+        opts = replace(opts, **changes)
+    return opts
+
+
+def render(doc: Document, to: Iterable[str], options: WriteOptions, report: Report) -> dict[str, bytes]:
+    """Each requested format's bytes, in memory."""
+    out = {}
+    for name in to:
+        out[name] = writer(name).write(doc, options, report)
+    return out
+
+
+def convert(source: str | os.PathLike, to: Iterable[str] | str = DEFAULT_FORMATS, out_dir: str | os.PathLike = "out",
+            *, form: str | None = None, options: WriteOptions | None = None, strict: bool = False,
+            write: bool = True, config: config_mod.Config | None = None) -> Result:
+    """Convert one source to each format in ``to`` and (unless ``write=False``) write
+    ``out_dir/<stem><suffix>`` for each, atomically: all formats are rendered in memory
+    first, then each file goes to a ``*.tmp`` beside its target and is renamed into place.
+
+    Raises PubconvError on an error in the source, or on any warning when ``strict``.
+    """
+    to = parse_formats(to)
+    path = Path(source)
+    found = Collector()
+    cfg = config if config is not None else config_mod.for_source(path)
+    doc = read(path, form=form, config=cfg, report=found)
+    names = {name: stem(path) + FORMATS[name].suffix for name in to}
+    opts = options_for(doc, cfg, options)
+    opts = replace(opts, outputs={k: v for k, v in names.items() if k in ("pdf", "epub")} | dict(opts.outputs))
+    data = render(doc, to, opts, found)
+    result = Result(path, data=data, diagnostics=list(found.items))
+    if strict and result.warnings:
+        first = result.warnings[0]
+        raise PubconvError(f"{len(result.warnings)} warning(s) under --strict; first: {first.message}",
+                           first.pos or SourcePos(str(path)), "strict")
+    if write:
+        result.outputs = write_outputs(Path(out_dir), {names[k]: v for k, v in data.items()},
+                                       {names[k]: k for k in data})
+    return result
+
+
+def parse_formats(to: Iterable[str] | str) -> list[str]:
+    names = [t.strip() for t in (to.split(",") if isinstance(to, str) else to) if t.strip()]
+    unknown = [n for n in names if n not in FORMATS]
+    if unknown or not names:
+        raise PubconvError(f"unknown output format {unknown[0] if unknown else ''!r} "
+                           f"(known: {', '.join(FORMATS)})", None, "usage")
+    return list(dict.fromkeys(names))
+
+
+def write_outputs(out_dir: Path, files: dict[str, bytes], formats: dict[str, str]) -> dict[str, Path]:
+    """Write each ``name -> bytes`` into ``out_dir`` atomically; never outside it."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    root = out_dir.resolve()
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, data in files.items():
+            target = root / name
+            if target.parent != root or name in ("", ".", ".."):
+                raise PubconvError(f"output name {name!r} would leave the output folder", None, "bad-output")
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=root)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, 0o644)
+            staged.append((name, Path(tmp)))
+        written = {}
+        for name, tmp in staged:
+            os.replace(tmp, root / name)
+            written[formats[name]] = out_dir / name
+        return written
+    finally:
+        for _, tmp in staged:
+            if tmp.exists():
+                tmp.unlink()

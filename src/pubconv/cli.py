@@ -1,0 +1,149 @@
+"""The ``pubconv`` command: a thin layer over :mod:`pubconv.api`.
+
+``main(argv)`` returns the exit status (see :mod:`pubconv.errors`) and never
+lets a traceback reach the user unless ``--debug`` asks for it.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from . import __version__
+from .errors import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, Diagnostic, PubconvError
+
+SOURCE_SUFFIXES = (".md", ".markdown", ".txt", ".pubconv.xml")
+
+EPILOG = """\
+examples:
+  pubconv convert comments/c207.md                  PDF, EPUB and JATS into ./out
+  pubconv convert comments/ --to pdf -o build       every source under comments/, PDF only
+  pubconv convert c207.md --to xml -o out           the canonical intermediate (out/c207.pubconv.xml)
+  pubconv convert c207.md --to pdf --pdf-variant pdf/a-3b --paper Letter
+  pubconv check comments/*.md --strict              read and validate everything, write nothing
+
+exit status: 0 done; 1 a document had an error (or a warning under --strict);
+2 bad command line; 3 internal error (rerun with --debug for the traceback).
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="pubconv", description="Convert commentaries (Markdown) to PDF, EPUB 3 and JATS.",
+                                epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"pubconv {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("sources", nargs="+", metavar="SRC", help="source files or folders (searched recursively)")
+    common.add_argument("--from", dest="form", choices=["authoring", "extracted", "xml"],
+                        help="force the source form (default: front matter means authoring, else extracted)")
+    common.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    common.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
+    conv = sub.add_parser("convert", parents=[common], help="convert sources", epilog=EPILOG,
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    conv.add_argument("--to", default="pdf,epub,jats", help="comma list of pdf, epub, jats, xml (default: %(default)s)")
+    conv.add_argument("-o", "--output", default="out", metavar="DIR", help="output folder (default: %(default)s)")
+    conv.add_argument("--paper", help="A4 (default), Letter, or a CSS size such as '170mm 240mm'")
+    conv.add_argument("--pdf-variant", choices=["pdf/a-3b", "pdf/ua-1"], help="archival or accessible PDF")
+    conv.add_argument("--bleed", help="bleed for print, a CSS length such as 3mm")
+    conv.add_argument("--crop-marks", action="store_true", help="draw crop marks (for a print shop)")
+
+    sub.add_parser("check", parents=[common], help="read, build everything in memory, validate; write nothing",
+                   epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    return p
+
+
+def find_sources(args: list[str], skip: Path | None = None) -> tuple[list[Path], list[Diagnostic]]:
+    """Files named on the command line, and every source inside named folders."""
+    found: list[Path] = []
+    problems: list[Diagnostic] = []
+    skip_resolved = skip.resolve() if skip is not None else None
+    for arg in args:
+        path = Path(arg)
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                rel = f.relative_to(path).parts
+                if any(part.startswith(".") for part in rel) or not f.is_file():
+                    continue
+                if skip_resolved is not None and skip_resolved in f.resolve().parents:
+                    continue
+                if f.name.endswith(SOURCE_SUFFIXES) and f.name.lower() not in ("readme.md", "changelog.md"):
+                    found.append(f)
+        elif path.exists():
+            found.append(path)
+        else:
+            problems.append(PubconvError("no such file or folder", _pos(arg), "unreadable").diagnostic)
+    return list(dict.fromkeys(found)), problems
+
+
+def _pos(path: str):
+    from .errors import SourcePos
+
+    return SourcePos(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        print("pubconv: interrupted", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:  # noqa: BLE001 - the one place internal errors are turned into a message
+        if args.debug:
+            raise
+        print(f"pubconv: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _run(args) -> int:
+    from . import api
+    from .writers import WriteOptions
+
+    out_dir = Path(getattr(args, "output", "out"))
+    if args.command == "convert":
+        try:
+            formats = api.parse_formats(args.to)
+        except PubconvError as exc:
+            print(f"pubconv: error: {exc.message}", file=sys.stderr)
+            return EXIT_USAGE
+        base = WriteOptions(paper=args.paper or "A4", pdf_variant=args.pdf_variant, bleed=args.bleed,
+                            crop_marks=args.crop_marks)
+    else:
+        # check builds what needs no WeasyPrint: the EPUB shares the PDF's XHTML, so it finds the same problems
+        formats, base = ["xml", "epub", "jats"], WriteOptions()
+    sources, problems = find_sources(args.sources, skip=out_dir if args.command == "convert" else None)
+    for d in problems:
+        print(d, file=sys.stderr)
+    failed = len(problems)
+    converted = 0
+    started = time.monotonic()
+    for src in sources:
+        try:
+            result = api.convert(src, formats, out_dir, form=args.form, options=base, strict=args.strict,
+                                 write=args.command == "convert")
+        except PubconvError as exc:
+            print(exc.diagnostic, file=sys.stderr)
+            failed += 1
+            continue
+        for d in result.diagnostics:
+            print(d, file=sys.stderr)
+        converted += 1
+        if args.command == "convert":
+            print(f"{src} -> {', '.join(str(p) for p in result.outputs.values())}")
+        else:
+            print(f"{src}: ok ({len(result.warnings)} warning(s))")
+    if len(sources) + len(problems) > 1 or failed:
+        verb = "converted" if args.command == "convert" else "checked"
+        print(f"pubconv: {converted} {verb}, {failed} failed in {time.monotonic() - started:.1f}s", file=sys.stderr)
+    if not sources and not problems:
+        print("pubconv: error: no sources found", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_FAILED if failed else EXIT_OK

@@ -1,0 +1,92 @@
+"""Readers: one module per source form, all producing the canonical intermediate.
+
+``read_source(path)`` decodes the file (UTF-8, with or without BOM; UTF-16 with
+a BOM; CRLF and CR line ends), picks the form (``.pubconv.xml`` is the
+intermediate itself; YAML front matter means the authoring form; anything else
+is the extracted form) unless ``form`` forces one, and returns a validated
+:class:`~pubconv.document.Document`.
+"""
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from .. import document
+from ..document import Document
+from ..errors import PubconvError, Report, SourcePos
+
+FORMS = ("authoring", "extracted", "xml")
+#: Sources larger than this are refused before they are read (a commentary is ~50 KB).
+MAX_SOURCE_BYTES = 20 * 1024 * 1024
+
+
+def detect_form(path: Path, text: str | None) -> str:
+    if path.name.endswith(".pubconv.xml"):
+        return "xml"
+    from .authoring import has_front_matter
+
+    return "authoring" if text is not None and has_front_matter(text) else "extracted"
+
+
+def decode(data: bytes, path: str) -> str:
+    """The text of a source, or a PubconvError saying why it is not text."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+        encoding = "utf-8"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8"
+    if encoding == "utf-8" and b"\x00" in data[:8192]:
+        raise PubconvError("this is binary data, not a text file", SourcePos(path), "binary")
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise PubconvError(f"not valid {encoding.upper()} text (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+                           SourcePos(path, line, col), "encoding") from None
+    if "\x00" in text:
+        raise PubconvError("this is binary data, not a text file", SourcePos(path), "binary")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_bytes(data: bytes, path: str, report: Report, *, base_dir: Path | None = None, form: str | None = None,
+               lang: str = "en") -> Document:
+    """Read a source given as bytes; ``path`` names it in messages and decides the form."""
+    base = base_dir if base_dir is not None else Path(path).resolve().parent
+    if len(data) > MAX_SOURCE_BYTES:
+        raise PubconvError(f"source is {len(data) / 1048576:.1f} MB; the limit is "
+                           f"{MAX_SOURCE_BYTES // 1048576} MB", SourcePos(path), "too-large")
+    if form == "xml" or (form is None and path.endswith(".pubconv.xml")):
+        doc = document.parse(data, path, base)
+        return doc
+    text = decode(data, path)
+    if not text.strip():
+        raise PubconvError("the file is empty", SourcePos(path, 1, 1), "empty")
+    form = form or detect_form(Path(path), text)
+    if form == "authoring":
+        from . import authoring as reader
+    elif form == "extracted":
+        from . import extracted as reader
+    else:
+        raise PubconvError(f"unknown source form {form!r} (known: {', '.join(FORMS)})", SourcePos(path), "usage")
+    doc = reader.read(text, path, report, base, lang)
+    document.validate(doc)
+    return doc
+
+
+def read_source(path: str | Path, report: Report, *, form: str | None = None, lang: str = "en") -> Document:
+    """Read a source file; see the module docstring."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise PubconvError(f"source is {size / 1048576:.1f} MB; the limit is {MAX_SOURCE_BYTES // 1048576} MB",
+                               SourcePos(str(path)), "too-large")
+        data = p.read_bytes()
+    except IsADirectoryError:
+        raise PubconvError("is a folder, not a file", SourcePos(str(path)), "unreadable") from None
+    except OSError as exc:
+        raise PubconvError(f"cannot read: {exc.strerror or exc}", SourcePos(str(path)), "unreadable") from None
+    return read_bytes(data, str(path), report, base_dir=p.resolve().parent, form=form, lang=lang)

@@ -1,0 +1,188 @@
+"""Pieces both Markdown readers share: dates, names, DOIs, and putting a document together."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from lxml import etree
+
+from ..document import LINE, Document, E, new_document, q, text_of
+from ..errors import PubconvError, Report, SourcePos, warn
+from . import _refs
+from ._markdown import Body, undefined_calls
+
+MONTHS = {m.lower(): i for i, m in enumerate(
+    "January February March April May June July August September October November December".split(), 1)}
+MONTHS.update({k[:3]: v for k, v in list(MONTHS.items())})
+MONTHS["sept"] = 9
+SEASONS = {"spring": "Spring", "summer": "Summer", "autumn": "Autumn", "fall": "Autumn", "winter": "Winter"}
+_PARTICLES = {"van", "von", "de", "der", "den", "da", "das", "dos", "du", "la", "le", "del", "della", "di", "bin",
+              "ibn", "al", "el", "ter", "ten", "zu", "y"}
+_ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
+_M = r"(?P<month>[A-Za-z]{3,9})\.?"
+_DATE_FORMS = [
+    re.compile(r"^(?P<year>\d{4})-(?P<mnum>\d{2})-(?P<day>\d{2})$"),
+    re.compile(r"^(?P<year>\d{4})-(?P<mnum>\d{2})$"),
+    re.compile(r"^(?P<year>\d{4})$"),
+    re.compile(rf"^(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_M},?\s+(?P<year>\d{{4}})$"),
+    re.compile(rf"^{_M}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})$"),
+    re.compile(rf"^{_M},?\s+(?P<year>\d{{4}})$"),
+    re.compile(r"^(?P<season>[A-Za-z]+)\s+(?P<year>\d{4})$"),
+]
+
+
+def parse_date(value: str) -> tuple[str, str | None] | None:
+    """``(iso, season)`` for a printed date, or None if it is not one.
+
+    "03 March 2021" -> ("2021-03-03", None); "May 2020" -> ("2020-05", None);
+    "Spring 2019" -> ("2019", "Spring"); "2021" -> ("2021", None).
+    """
+    value = value.strip().rstrip(".,–—-").strip()
+    for form in _DATE_FORMS:
+        m = form.match(value)
+        if not m:
+            continue
+        g = m.groupdict()
+        year = int(g["year"])
+        if g.get("season"):
+            season = SEASONS.get(g["season"].lower())
+            return (f"{year:04d}", season) if season else None
+        month = None
+        if g.get("mnum"):
+            month = int(g["mnum"])
+        elif g.get("month"):
+            month = MONTHS.get(g["month"].lower())
+            if month is None:
+                return None
+        if month is None:
+            return f"{year:04d}", None
+        if not 1 <= month <= 12:
+            return None
+        if g.get("day"):
+            try:
+                return dt.date(year, month, int(g["day"])).isoformat(), None
+            except ValueError:
+                return None
+        return f"{year:04d}-{month:02d}", None
+    return None
+
+
+def split_name(name: str) -> tuple[str | None, str]:
+    """``("Siegfried O.", "Wolf")`` for "Siegfried O. Wolf"; particles stay with the family name."""
+    words = name.split()
+    if len(words) == 1:
+        return None, words[0]
+    start = len(words) - 1
+    while start > 1 and words[start - 1].lower() in _PARTICLES:
+        start -= 1
+    if words[start - 1].lower() in _PARTICLES and start - 1 >= 1:
+        start -= 1
+    return " ".join(words[:start]), " ".join(words[start:])
+
+
+def author_element(index: int, given: str | None, family: str, line: int | None, *, orcid=None, email=None,
+                   affiliations=(), bio: list | None = None, bio_line=None, notes: str | None = None):
+    el = E("author", line=line, id=f"author-{index}", notes=notes)
+    el.append(E("name", E("given", given) if given else None, E("family", family)))
+    if orcid:
+        el.append(E("orcid", orcid))
+    if email:
+        el.append(E("email", email))
+    for aff in affiliations:
+        el.append(E("affiliation", aff))
+    if bio:
+        el.append(E("bio", *bio, line=bio_line))
+    return el
+
+
+def normalize_orcid(value: str) -> str | None:
+    m = _ORCID.match(value.strip())
+    return m.group(1) if m else None
+
+
+def check_doi(value: str, pos: SourcePos, report: Report) -> str | None:
+    """The DOI exactly as printed if it is one; otherwise a warning and None."""
+    doi = value.strip()
+    if _refs.DOI_RE.match(doi):
+        return doi
+    warn(report, "bad-doi", f"not a DOI (expected 10.NNNN/suffix): {doi!r}; left out", pos)
+    return None
+
+
+def date_element(iso: str, season: str | None, line: int | None) -> etree._Element:
+    return E("date", line=line, iso=iso, season=season)
+
+
+def nest_sections(blocks: list) -> list[etree._Element]:
+    """Turn the flat block list (with heading markers) into nested ``section`` elements.
+
+    The shallowest heading level in the body becomes level 2 (the title is level 1).
+    """
+    levels = [b[1] for b in blocks if isinstance(b, tuple)]
+    shift = 2 - min(levels) if levels else 0
+    out: list[etree._Element] = []
+    stack: list[etree._Element] = []
+    count = 0
+    for block in blocks:
+        if isinstance(block, tuple):
+            _, level, heading = block
+            level = min(6, level + shift)
+            while stack and int(stack[-1].get("level")) >= level:
+                stack.pop()
+            if stack:
+                level = min(level, int(stack[-1].get("level")) + 1)
+            count += 1
+            line = heading.get(LINE)
+            sec = E("section", heading, id=f"sec-{count}", level=level, line=int(line) if line else None)
+            if stack:
+                stack[-1].append(sec)
+            else:
+                out.append(sec)
+            stack.append(sec)
+        elif stack:
+            stack[-1].append(block)
+        else:
+            out.append(block)
+    return out
+
+
+def assemble(meta: etree._Element, body: Body, *, path: str, src_file: str, form: str, lang: str,
+             report: Report, base_dir: Path) -> Document:
+    """The finished document: sections nested, references built, citations linked, calls checked."""
+    if meta.find(q("title")) is None or not text_of(meta.find(q("title"))).strip():
+        raise PubconvError("the document has no title", SourcePos(path, 1, 1), "no-title")
+    root = new_document(lang, src_file=src_file, form=form)
+    root.append(meta)
+    body_el = E("body", *nest_sections(body.blocks))
+    root.append(body_el)
+    doc = Document(root, path=path, base_dir=base_dir)
+    refs = []
+    if body.references is not None and body.entries:
+        for i, (text, url, line) in enumerate(body.entries, 1):
+            refs.append(_refs.build_reference(i, text, url, line))
+        body.references.extend(refs)
+        root.append(body.references)
+    elif body.references is not None:
+        warn(report, "empty-references", "the reference list has no entries", doc.pos(body.references))
+    _refs.link_citations(root, refs, path, report, doc.pos)
+    for el in root.iter(q("p"), q("heading"), q("cell"), q("text")):
+        for label in undefined_calls("".join(t for t in _own_text(el))):
+            warn(report, "missing-note", f"footnote call [^{label}] has no footnote", doc.pos(el))
+    _number_floats(root)
+    return doc
+
+
+def _own_text(el):
+    if el.text:
+        yield el.text
+    for child in el:
+        if child.tag != q("note") and child.tail:
+            yield child.tail
+
+
+def _number_floats(root: etree._Element) -> None:
+    for kind in ("figure", "table"):
+        for i, el in enumerate(root.iter(q(kind)), 1):
+            el.set("id", f"{kind}-{i}")
+

@@ -1,0 +1,389 @@
+"""CommonMark (+ tables, footnotes) to pubconv elements, shared by both Markdown readers.
+
+The extracted-form reader first rewrites its text into this dialect (page-break
+footnote blocks become ``[^n]`` definitions, split paragraphs become one), so
+both forms go through the same code here.  Positions: every block element gets
+``src:line`` through ``origin``, the map from the text given here back to the
+lines of the user's file.
+
+What it makes of raw HTML: ``<sup> <sub> <em> <i> <strong> <b> <br>`` become the
+matching elements; anything else is kept as visible text and reported once
+(``raw-html``), so no markup from the source ever reaches an output as markup.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.footnote import footnote_plugin
+
+from ..document import E, append, q, text_of
+from ..errors import Report, SourcePos, warn
+
+#: Headings that start the reference list (compared without case and trailing colon).
+REFERENCE_HEADINGS = ("references", "bibliography", "select bibliography", "sources", "works cited", "notes",
+                      "literature", "reference list", "notes and references")
+
+_HTML_TAGS = {"sup": "sup", "sub": "sub", "em": "em", "i": "em", "strong": "strong", "b": "strong"}
+_HTML_TAG = re.compile(r"^<(/?)([a-zA-Z]+)\s*(/?)>$")
+_URLISH = re.compile(r"^(https?://|www\.)\S+$")
+_UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def _parser() -> MarkdownIt:
+    # One parser per reader call: markdown-it keeps per-parse state in env only,
+    # but a fresh instance keeps the readers free of shared mutable state.
+    return MarkdownIt("commonmark", {"html": True}).enable("table").use(footnote_plugin)
+
+
+def is_reference_heading(text: str) -> bool:
+    return text.strip().rstrip(":").strip().lower() in REFERENCE_HEADINGS
+
+
+@dataclass
+class Body:
+    """What the builder makes of a Markdown body."""
+
+    blocks: list  #: flat: block elements and ("heading", level, element) markers
+    references: etree._Element | None = None  #: the ``references`` element, refs unparsed
+    entries: list = field(default_factory=list)  #: (text element, url, line) per reference entry
+
+
+class MarkdownBuilder:
+    """Turns Markdown text into pubconv block elements, reporting through ``report``.
+
+    ``origin[i]`` is the 1-based source line of line ``i`` of the text; without it
+    lines count from ``first_line``.
+    """
+
+    def __init__(self, path: str, report: Report, origin: list[int] | None = None, first_line: int = 1):
+        self.path = path
+        self.report = report
+        self.origin = origin
+        self.first_line = first_line
+        self.md = _parser()
+        self.dead_links: list[int] = []
+        self.raw_html: list[int] = []
+        self.note_count = 0
+        self._notes: dict[str, SyntaxTreeNode] = {}
+        self._called: set[str] = set()
+
+    # ------------------------------------------------------------ positions
+
+    def line(self, index: int | None) -> int | None:
+        if index is None:
+            return None
+        if self.origin is not None:
+            return self.origin[min(index, len(self.origin) - 1)] if self.origin else None
+        return index + self.first_line
+
+    def pos(self, line: int | None) -> SourcePos:
+        return SourcePos(self.path, line)
+
+    # ------------------------------------------------------------ entry points
+
+    def body(self, text: str) -> Body:
+        """Blocks of a whole body, with footnotes placed at their calls and the reference list apart."""
+        tree = SyntaxTreeNode(self.md.parse(text))
+        blocks_nodes = []
+        for node in tree.children:
+            if node.type == "footnote_block":
+                for fn in node.children:
+                    self._notes.setdefault(fn.meta["label"], fn)
+            else:
+                blocks_nodes.append(node)
+        out = Body(blocks=[])
+        in_refs = False
+        for node in blocks_nodes:
+            if node.type == "heading" and is_reference_heading(self._plain(node)):
+                in_refs = True
+                out.references = E("references", E("heading", self._plain(node).strip().rstrip(":").strip()),
+                                   line=self.line(node.map[0]))
+                continue
+            if in_refs:
+                self._reference_entries(node, out.entries)
+            elif node.type == "heading":
+                heading = E("heading", line=self.line(node.map[0]))
+                self._inline(node.children[0], heading)
+                out.blocks.append(("heading", int(node.tag[1]), heading))
+            else:
+                out.blocks.extend(self._block(node))
+        for label, fn in self._notes.items():
+            if label not in self._called:
+                line = self.line(fn.children[0].map[0]) if fn.children and fn.children[0].map else None
+                warn(self.report, "uncalled-note", f"footnote [{label}] is never called; it is left out",
+                     self.pos(line))
+        self._finish()
+        return out
+
+    def blocks(self, text: str) -> list[etree._Element]:
+        """Blocks of a fragment (a bio, an abstract); headings become paragraphs."""
+        tree = SyntaxTreeNode(self.md.parse(text))
+        out: list[etree._Element] = []
+        for node in tree.children:
+            if node.type == "heading":
+                p = E("p", line=self.line(node.map[0]))
+                self._inline(node.children[0], p)
+                out.append(p)
+            elif node.type != "footnote_block":
+                out.extend(self._block(node))
+        self._finish()
+        return out
+
+    def inline(self, text: str, container: etree._Element) -> etree._Element:
+        """Fill ``container`` with the inline content of one line of Markdown."""
+        tree = SyntaxTreeNode(self.md.parse(text))
+        first = True
+        for node in tree.children:
+            if node.type in ("paragraph", "heading"):
+                if not first:
+                    append(container, " ")
+                self._inline(node.children[0], container)
+                first = False
+            elif node.type != "footnote_block":
+                append(container, self._source_text(node).strip())
+        self._finish()
+        return container
+
+    def _finish(self) -> None:
+        if self.dead_links:
+            lines = ", ".join(str(n) for n in sorted(set(self.dead_links)))
+            n = len(self.dead_links)
+            warn(self.report, "dead-link",
+                 f"{n} link{'s' if n != 1 else ''} had lost {'their targets' if n != 1 else 'its target'} "
+                 f"('(#)'); kept as plain text (line{'s' if len(set(self.dead_links)) != 1 else ''} {lines})",
+                 self.pos(self.dead_links[0]))
+            self.dead_links = []
+        if self.raw_html:
+            lines = ", ".join(str(n) for n in sorted(set(self.raw_html)))
+            warn(self.report, "raw-html",
+                 f"raw HTML is not passed through; {len(self.raw_html)} tag(s) kept as visible text (lines {lines})",
+                 self.pos(self.raw_html[0]))
+            self.raw_html = []
+
+    # ------------------------------------------------------------ blocks
+
+    def _block(self, node: SyntaxTreeNode) -> list[etree._Element]:
+        line = self.line(node.map[0]) if node.map else None
+        kind = node.type
+        if kind == "paragraph":
+            inline = node.children[0]
+            image = self._lone_image(inline)
+            if image is not None:
+                return [self._figure(image, line)]
+            p = E("p", line=line)
+            self._inline(inline, p, line)
+            return [p] if (p.text or len(p)) else []
+        if kind in ("bullet_list", "ordered_list"):
+            lst = E("list", line=line, type="ordered" if kind == "ordered_list" else "bullet")
+            if kind == "ordered_list":
+                lst.set("start", str(node.attrs.get("start", 1)))
+            for item in node.children:
+                el = E("item", line=self.line(item.map[0]) if item.map else line)
+                for child in item.children:
+                    append(el, *self._block(child))
+                lst.append(el)
+            return [lst]
+        if kind == "blockquote":
+            quote = E("quote", line=line)
+            for child in node.children:
+                append(quote, *self._block(child))
+            return [quote] if len(quote) else []
+        if kind in ("fence", "code_block"):
+            lang = (node.info or "").strip().split(" ")[0] or None
+            return [E("codeblock", node.content, line=line, language=lang)]
+        if kind == "hr":
+            return [E("hr", line=line)]
+        if kind == "table":
+            return [self._table(node, line)]
+        if kind == "html_block":
+            self.raw_html.append(line)
+            return [E("p", node.content.strip(), line=line)]
+        if kind == "heading":  # only reached inside containers (a heading in a list item)
+            p = E("p", line=line)
+            self._inline(node.children[0], p, line)
+            return [p]
+        raise AssertionError(f"unhandled Markdown block {kind!r}")  # pragma: no cover - parser is fixed
+
+    def _lone_image(self, inline: SyntaxTreeNode) -> SyntaxTreeNode | None:
+        kids = [c for c in inline.children if not (c.type == "text" and not c.content.strip())]
+        return kids[0] if len(kids) == 1 and kids[0].type == "image" else None
+
+    def _figure(self, image: SyntaxTreeNode, line: int | None) -> etree._Element:
+        alt = "".join(self._source_text(c) for c in image.children)
+        fig = E("figure", E("image", src=image.attrs.get("src", ""), alt=alt, line=line), line=line)
+        title = image.attrs.get("title")
+        if title:
+            cap = E("caption")
+            self.inline(title, cap)
+            fig.append(cap)
+        return fig
+
+    def _table(self, node: SyntaxTreeNode, line: int | None) -> etree._Element:
+        table = E("table", line=line)
+        for section in node.children:
+            sect = E(section.type)  # thead / tbody
+            for tr in section.children:
+                row = E("row")
+                for cell in tr.children:
+                    style = cell.attrs.get("style", "")
+                    m = re.search(r"text-align:(\w+)", str(style))
+                    c = E("cell", align=m.group(1) if m else None)
+                    if cell.children:
+                        self._inline(cell.children[0], c, line)
+                    row.append(c)
+                sect.append(row)
+            table.append(sect)
+        if table.find(q("tbody")) is None:  # a header-only table: its rows become the body
+            thead = table.find(q("thead"))
+            thead.tag = q("tbody")
+        return table
+
+    # ------------------------------------------------------------ references
+
+    def _reference_entries(self, node: SyntaxTreeNode, entries: list) -> None:
+        if node.type in ("bullet_list", "ordered_list"):
+            for item in node.children:
+                for child in item.children:
+                    self._reference_entries(child, entries)
+            return
+        line = self.line(node.map[0]) if node.map else None
+        if node.type != "paragraph":
+            warn(self.report, "reference-shape", "a reference entry should be one paragraph; kept as text",
+                 self.pos(line))
+            text = E("text", self._source_text(node).strip())
+            entries.append((text, None, line))
+            return
+        text = E("text")
+        self._inline(node.children[0], text, line)
+        url = _pop_trailing_url(text)
+        if (text.text or len(text)) or url:
+            entries.append((text, url, line))
+
+    # ------------------------------------------------------------ inline
+
+    def _inline(self, node: SyntaxTreeNode, container: etree._Element, line: int | None = None) -> None:
+        if line is None and node.map:
+            line = self.line(node.map[0])
+        stack = [container]
+        self._inline_nodes(node.children, stack, line)
+
+    def _inline_nodes(self, nodes, stack: list, line: int | None) -> None:
+        for node in nodes:
+            top = stack[-1]
+            kind = node.type
+            if kind == "text":
+                append(top, node.content)
+            elif kind == "softbreak":
+                append(top, " ")
+            elif kind == "hardbreak":
+                top.append(E("br"))
+            elif kind in ("em", "strong"):
+                el = E(kind)
+                top.append(el)
+                self._inline_nodes(node.children, stack + [el], line)
+            elif kind == "code_inline":
+                top.append(E("code", node.content))
+            elif kind == "link":
+                href = str(node.attrs.get("href", "")).strip()
+                if href in ("", "#"):
+                    self.dead_links.append(line)
+                    self._inline_nodes(node.children, stack, line)
+                else:
+                    el = E("link", href=href)
+                    top.append(el)
+                    self._inline_nodes(node.children, stack + [el], line)
+            elif kind == "image":
+                alt = "".join(self._source_text(c) for c in node.children)
+                warn(self.report, "inline-image",
+                     "an image inside running text is kept as its alt text; put it in a paragraph of its own",
+                     self.pos(line))
+                append(top, alt)
+            elif kind == "html_inline":
+                self._html_inline(node.content, stack, line)
+            elif kind == "footnote_ref":
+                self._note_call(node.meta["label"], top, line)
+            elif kind == "footnote_anchor":
+                pass
+            else:  # strikethrough and other syntax the schema has no place for: keep the text
+                append(top, self._source_text(node))
+        # close any HTML element left open (<sup> without </sup>): the text stays inside it
+
+    def _html_inline(self, tag: str, stack: list, line: int | None) -> None:
+        m = _HTML_TAG.match(tag.strip())
+        name = m.group(2).lower() if m else None
+        if m and name == "br":
+            stack[-1].append(E("br"))
+            return
+        if m and name in _HTML_TAGS:
+            want = _HTML_TAGS[name]
+            if m.group(1):  # closing
+                if len(stack) > 1 and etree.QName(stack[-1]).localname == want:
+                    stack.pop()
+                return
+            if not m.group(3):
+                el = E(want)
+                stack[-1].append(el)
+                stack.append(el)
+            return
+        self.raw_html.append(line)
+        append(stack[-1], tag)
+
+    def _note_call(self, label: str, top: etree._Element, line: int | None) -> None:
+        if label in self._called:
+            warn(self.report, "duplicate-call",
+                 f"footnote [{label}] is called more than once; only the first call gets the note", self.pos(line))
+            return
+        self._called.add(label)
+        fn = self._notes[label]
+        self.note_count += 1
+        n = self.note_count
+        first = fn.children[0].map[0] if fn.children and fn.children[0].map else None
+        note = E("note", id=f"fn-{n}", n=n, line=self.line(first) if first is not None else line)
+        for child in fn.children:
+            append(note, *self._block(child))
+        if not len(note):
+            warn(self.report, "empty-note", f"footnote {n} is empty", self.pos(line))
+            note.append(E("p", ""))
+        top.append(note)
+
+    # ------------------------------------------------------------ helpers
+
+    def _plain(self, node: SyntaxTreeNode) -> str:
+        el = E("heading")
+        if node.children:
+            self._inline(node.children[0], el)
+        return text_of(el)
+
+    def _source_text(self, node: SyntaxTreeNode) -> str:
+        if node.type in ("text", "code_inline", "html_inline", "html_block", "code_block", "fence"):
+            return node.content
+        return "".join(self._source_text(c) for c in node.children)
+
+
+def _pop_trailing_url(text: etree._Element) -> str | None:
+    """Take a URL written at the end of a reference entry (``<https://..>`` or ``[url](url)``) out of its text."""
+    if not len(text):
+        return None
+    last = text[-1]
+    if last.tag != q("link") or (last.tail or "").strip():
+        return None
+    label = text_of(last).strip()
+    href = last.get("href")
+    if not (_URLISH.match(label) or label.replace("\\", "") == href):
+        return None
+    text.remove(last)
+    # strip the whitespace the URL leaves behind
+    if len(text):
+        text[-1].tail = (text[-1].tail or "").rstrip() or None
+    else:
+        text.text = (text.text or "").rstrip() or None
+    return href
+
+
+def undefined_calls(text: str) -> list[str]:
+    """Labels written as ``[^x]`` that survive as plain text (calls with no footnote)."""
+    return _UNDEFINED_CALL.findall(text)
