@@ -54,7 +54,7 @@ def parse_date(value: str) -> tuple[str, str | None] | None:
         elif g.get("month"):
             month = MONTHS.get(g["month"].lower())
             if month is None:
-                return None
+                continue  # "Spring 2019" is not a month: try the season form
         if month is None:
             return f"{year:04d}", None
         if not 1 <= month <= 12:

@@ -124,24 +124,25 @@ def _kind(plain: str, text: etree._Element, url: str | None, doi: str | None) ->
     return "other"
 
 
-def _first_author_key(ref: etree._Element) -> tuple[str, str] | None:
+def _author_key(ref: etree._Element) -> tuple[list[str], str] | None:
+    """(folded family names or organisation, year) of an entry, if parsed."""
     group = ref.find(f"{q('parsed')}/{q('person-group')}")
     year = ref.find(f"{q('parsed')}/{q('year')}")
     if group is None or year is None or not len(group):
         return None
-    first = group[0]
-    name = text_of(first.find(q("family"))) if first.tag == q("name") else text_of(first)
-    return _fold(name), year.text
+    names = [_fold(text_of(m.find(q("family"))) if m.tag == q("name") else text_of(m)) for m in group]
+    return names, year.text
 
 
 def link_citations(root: etree._Element, refs: list[etree._Element], path: str, report: Report,
                    pos_of) -> int:
     """Wrap author-date citations in ``cite`` elements; returns how many were linked."""
-    index: dict[tuple[str, str], list[str]] = {}
+    index: dict[tuple[str, str], list[tuple[str, list[str]]]] = {}
     for ref in refs:
-        key = _first_author_key(ref)
+        key = _author_key(ref)
         if key:
-            index.setdefault(key, []).append(ref.get("id"))
+            names, year = key
+            index.setdefault((names[0], year), []).append((ref.get("id"), names))
     linked = 0
     scopes = [el for el in (root.find(q("body")), root.find(f"{q('meta')}/{q('abstract')}")) if el is not None]
     for scope in scopes:
@@ -184,9 +185,23 @@ def _matches(text: str):
     return sorted(found)
 
 
-def _first_name(names: str) -> str:
-    first = re.split(r",|\s&\s|\sand\s|\set\s+al", names, maxsplit=1)[0]
-    return _fold(first)
+def _cited_names(names: str) -> tuple[list[str], bool]:
+    """Folded family names in a citation, and whether it ends in "et al."."""
+    et_al = bool(re.search(r"\bet\s+al\.?$", names.strip()))
+    names = re.sub(r"\s*\bet\s+al\.?$", "", names.strip())
+    parts = [p.strip() for p in re.split(r",|\s&\s|\sand\s|^and\s|^&\s", names)]
+    return [_fold(p) for p in parts if p.strip(" &")], et_al
+
+
+def _resolve(index, names: str, year: str) -> list[str]:
+    """Ids of the entries a citation can mean: first author and year, narrowed by the other authors."""
+    cited, et_al = _cited_names(names)
+    candidates = index.get((cited[0], year), []) if cited else []
+    if len(candidates) <= 1:
+        return [i for i, _ in candidates]
+    exact = [i for i, fams in candidates
+             if ((fams[: len(cited)] == cited and len(fams) > len(cited)) if et_al else fams == cited)]
+    return exact or [i for i, _ in candidates]
 
 
 def _link_text(el, attr, index, report, pos_of, parent=None) -> int:
@@ -201,7 +216,7 @@ def _link_text(el, attr, index, report, pos_of, parent=None) -> int:
     linked = 0
     where = parent if parent is not None else el
     for start, end, names, year in found:
-        ids = index.get((_first_name(names), year), [])
+        ids = _resolve(index, names, year)
         if len(ids) != 1:
             code = "ambiguous-citation" if ids else "unmatched-citation"
             what = "more than one reference entry matches" if ids else "no reference entry matches"

@@ -109,6 +109,11 @@ def ends_sentence(text: str) -> bool:
     return s.endswith((".", "!", "?", "…", ":", ";"))
 
 
+def _starts_mid_sentence(line: str) -> bool:
+    s = line.lstrip(" \"'‘“([*_")
+    return bool(s) and (s[0].islower() or s[0].isdigit())
+
+
 def _is_plain_paragraph(block: Block) -> bool:
     first = block.lines[0]
     return not (_BLOCK_START.match(first) or first.lstrip()[:1] in ("#", ">", "|", "`", "<"))
@@ -305,19 +310,21 @@ class ExtractedReader:
         last_note: int | None = None
         body_ended_open = False  # the body text before the break did not end its sentence
         author_notes = list(self._pending_author_notes)
-        for b in blocks:
+        zone_fresh = False  # no block seen yet since the last page break
+        for k, b in enumerate(blocks):
             first = b.lines[0]
             if len(b.lines) == 1 and _PAGE_BREAK.match(first):
                 if not in_zone:
                     zone_anchor = len(units) - 1
                     body_ended_open = bool(units) and not ends_sentence(units[-1].lines[-1][0]) and unit_is_para[-1]
-                in_zone = True
+                in_zone = zone_fresh = True
                 continue
             if ref_heading is None and len(b.lines) == 1 and _REF_HEADING.match(first) \
                     and is_reference_heading(_REF_HEADING.match(first).group("name")):
                 ref_heading = (_REF_HEADING.match(first).group("name").strip(), b.line)
                 in_zone = False
                 continue
+            fresh, zone_fresh = zone_fresh, False
             if in_zone:
                 if _NOTE_START.match(first):
                     for nb in self._split_note_block(b):
@@ -337,8 +344,13 @@ class ExtractedReader:
                 if _AUTHOR_NOTE_START.match(first):
                     author_notes.append(b)
                     continue
-                if last_note is not None and not ends_sentence(notes[last_note][-1].lines[-1][0]):
-                    notes[last_note][-1].add_block(b, protect_first=True)
+                if last_note is not None and self._continues_note(b, blocks[k + 1] if k + 1 < len(blocks) else None,
+                                                                  notes[last_note][-1], fresh, body_ended_open):
+                    if ends_sentence(notes[last_note][-1].lines[-1][0]):
+                        notes[last_note].append(Unit())  # a note of several paragraphs
+                        notes[last_note][-1].add_block(b)
+                    else:
+                        notes[last_note][-1].add_block(b, protect_first=True)
                     continue
                 in_zone = False
                 if body_ended_open and _is_plain_paragraph(b) and ref_heading is None:
@@ -357,6 +369,23 @@ class ExtractedReader:
             unit_is_para.append(_is_plain_paragraph(b))
         self._pending_author_notes = []
         return units, notes, note_anchor, ref_heading, entries, author_notes
+
+    @staticmethod
+    def _continues_note(block: Block, following: Block | None, note: Unit, fresh: bool, body_open: bool) -> bool:
+        """Is ``block``, met among a page's footnotes, more of the last footnote?
+
+        A block with another footnote after it is inside the footnote area, so it is
+        footnote text.  The first block after a page break goes on with a footnote
+        left mid-sentence (it ran over onto this page).  The last block of the area
+        goes on with an unfinished footnote only if it starts mid-sentence and the
+        body text before the break was complete; otherwise the body resumes.
+        """
+        if following is not None and _NOTE_START.match(following.lines[0]):
+            return True
+        note_open = not ends_sentence(note.lines[-1][0])
+        if fresh:
+            return note_open
+        return note_open and not body_open and _starts_mid_sentence(block.lines[0])
 
     def _split_note_block(self, block: Block) -> list[Block]:
         out: list[Block] = []
