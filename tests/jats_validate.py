@@ -7,6 +7,8 @@
   (nlm-stylechecker 5.31, public domain, NCBI) rewritten as XPath checks.  The
   XSLT itself is not vendored (see docs/jats.md); these are the rules whose
   failure PMC reports as an *error* for the parts of JATS that pubconv writes.
+* :func:`jats4r_errors`: the error-level rules of the JATS4R Schematron
+  (permissions, authors, general citations) for what pubconv writes.
 * :func:`empty_things` and :func:`dangling_rids`: "nothing empty" and "every
   ``rid`` resolves", for any JATS document.
 """
@@ -208,4 +210,32 @@ def pmc_style_errors(root: etree._Element) -> list[str]:
             err("fn xref check", f"footnote {fn.get('id')} is never called")
     for msg in empty_things(root):
         err("empty-element-check", msg)
+    return errors
+
+
+def jats4r_errors(root: etree._Element) -> list[str]:
+    """JATS4R's error rules (permissions, authors and affiliations, general citations), as XPath."""
+    errors: list[str] = []
+    x = lambda expr, node=root: node.xpath(expr, namespaces=NSX)  # noqa: E731
+    if not x("/article/front/article-meta/permissions"):
+        errors.append("permissions: article-meta has no permissions")
+    for perms in x("//permissions"):
+        if x("copyright-statement | copyright-holder", perms) and not x("copyright-year", perms):
+            errors.append("permissions: copyright without copyright-year")
+    for lic in x("//license"):
+        href, refs = lic.get(f"{{{XLINK}}}href"), x("ali:license_ref", lic)
+        if href and refs and href != refs[0].text:
+            errors.append("permissions: license xlink:href and ali:license_ref differ")
+        if not refs:
+            errors.append("permissions (warning): license without ali:license_ref")
+    for cid in x("//contrib-id[not(@contrib-id-type)]"):
+        errors.append("authors: contrib-id without contrib-id-type")
+    for cit in x("//mixed-citation | //element-citation"):
+        if not cit.get("publication-type"):
+            errors.append("citations: no publication-type")
+    for year in x("//mixed-citation/year | //element-citation/year"):
+        if not re.fullmatch(r"\d{4}", year.text or "") and not re.fullmatch(r"\d{4}", year.get("iso-8601-date", "")):
+            errors.append(f"citations: year {year.text!r} without a four-digit iso-8601-date")
+    for pid in x("//mixed-citation/pub-id[not(@pub-id-type)] | //element-citation/pub-id[not(@pub-id-type)]"):
+        errors.append("citations: pub-id without pub-id-type")
     return errors

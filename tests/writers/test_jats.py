@@ -19,6 +19,7 @@ from jats_validate import (
     dtd_errors,
     dtd_errors_against,
     empty_things,
+    jats4r_errors,
     parse,
     pmc_style_errors,
 )
@@ -91,6 +92,7 @@ def test_complete_is_valid_journal_publishing(complete_intermediate, dtds):
     assert found == []
     assert tree.get("dtd-version") == "1.3" and tree.get("article-type") == "commentary"
     assert pmc_style_errors(tree) == []
+    assert jats4r_errors(tree) == []
 
 
 def test_archiving_fallback_when_issn_and_publisher_missing(complete_intermediate, dtds):
@@ -370,6 +372,13 @@ def test_reference_given_name_first_and_title(dtds):
     assert xref.get("rid") == "r1" and xref.text == "(Smith 2020)"
 
 
+def test_year_with_a_letter_keeps_it_and_says_the_year():
+    _, tree, _ = write(_ref_doc(["Smith (2020a). Title."], [E("year", "2020a")], ref_type="other"))
+    year = tree.find("back/ref-list/ref/mixed-citation/year")
+    assert (year.text, year.get("iso-8601-date")) == ("2020a", "2020")
+    assert jats4r_errors(tree) == ["permissions: article-meta has no permissions"]
+
+
 def test_year_inside_a_doi_is_not_the_year():
     parsed = [E("year", "2019")]
     _, tree, _ = write(_ref_doc(["Report. doi:10.1000/x.2019.5 (2019)."], parsed, ref_type="report"))
@@ -476,6 +485,10 @@ def test_seed_is_valid_and_complete(seed_doc, dtds):
     assert tree.getroottree().docinfo.public_id == PUBLISHING.public_id, [str(d) for d in found]
     assert_clean(data, tree, dtds)
     assert pmc_style_errors(tree) == []
+    # The seed's configuration gives no licence: the one JATS4R rule it cannot meet, and the writer says so.
+    assert set(jats4r_errors(tree)) <= {"permissions: article-meta has no permissions"}
+    if tree.find("front/article-meta/permissions") is None:
+        assert "jats-no-license" in [d.code for d in found]
     am = tree.find("front/article-meta")
     assert am.findtext("article-id[@pub-id-type='doi']") == "10.48251/SADF.ISSN.2406-5617.C207"
     assert am.findtext("article-categories/subj-group/subject") == "COMMENT"

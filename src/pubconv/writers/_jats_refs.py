@@ -90,7 +90,10 @@ def tag_parsed(mc: etree._Element, parsed: etree._Element, ref_type: str) -> Non
     year = parsed.find(q("year"))
     if year is not None:
         pattern = re.compile(rf"(?<![\w./-]){re.escape(year.text.strip())}(?![\w/-])")
-        found = _wrap_regex(mc, pattern, "year", None, after)
+        digits = year.text.strip()[:4]
+        # JATS4R: a year that is not just four digits ("2019a") says its year in iso-8601-date.
+        iso = digits if digits != year.text.strip() else None
+        found = _wrap_regex(mc, pattern, "year", {"iso-8601-date": iso}, after)
         after = found if found is not None else after
     title = plain(parsed.find(q("title")))
     source = plain(parsed.find(q("source")))
