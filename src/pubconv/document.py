@@ -178,9 +178,13 @@ def validate(doc: Document) -> None:
     rng = schema()
     if rng.validate(doc.root.getroottree()):
         return
+    # The log gives a line of the XML text; a tree built in memory has none, so
+    # validate its serialized form and find the element on the reported line.
+    reparsed = etree.fromstring(serialize(doc.root), _safe_parser())
+    rng = schema()
+    rng.validate(reparsed.getroottree())
     err = rng.error_log[0]
-    # The log gives a line in the serialized XML; find the element on it.
-    el = _element_on_line(doc.root, err.line)
+    el = _element_on_line(reparsed, err.line)
     pos = doc.pos(el) if el is not None else SourcePos(doc.path)
     raise PubconvError(f"intermediate does not match the schema: {err.message}", pos, "schema")
 

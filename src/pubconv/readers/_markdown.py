@@ -87,7 +87,8 @@ class MarkdownBuilder:
 
     def body(self, text: str) -> Body:
         """Blocks of a whole body, with footnotes placed at their calls and the reference list apart."""
-        tree = SyntaxTreeNode(self.md.parse(text))
+        env: dict = {}
+        tree = SyntaxTreeNode(self.md.parse(text, env))
         blocks_nodes = []
         for node in tree.children:
             if node.type == "footnote_block":
@@ -111,11 +112,13 @@ class MarkdownBuilder:
                 out.blocks.append(("heading", int(node.tag[1]), heading))
             else:
                 out.blocks.extend(self._block(node))
-        for label, fn in self._notes.items():
-            if label not in self._called:
-                line = self.line(fn.children[0].map[0]) if fn.children and fn.children[0].map else None
+        lines = text.split("\n")
+        for key, ident in env.get("footnotes", {}).get("refs", {}).items():
+            if ident == -1:  # defined, never called: markdown-it drops it, so find its line ourselves
+                label = key[1:]
+                at = next((i for i, ln in enumerate(lines) if ln.lstrip().startswith(f"[^{label}]:")), None)
                 warn(self.report, "uncalled-note", f"footnote [{label}] is never called; it is left out",
-                     self.pos(line))
+                     self.pos(self.line(at)))
         self._finish()
         return out
 

@@ -256,11 +256,14 @@ class Converter:
         if name in PHRASE:
             el = jel(PHRASE[name], parent=target)
             self.inline(el, src, ctx)
-            if not has_content(el):
+            if not has_content(el):  # nothing to format: keep any spaces, drop the element
                 target.remove(el)
+                add_text(target, el.text)
         elif name == "code":
-            if src.text:
+            if (src.text or "").strip():
                 jel("monospace", None, src.text, parent=target)
+            else:
+                add_text(target, src.text)
         elif name == "br":
             if target.tag in BREAK_OK:
                 jel("break", parent=target)
