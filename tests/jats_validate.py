@@ -71,8 +71,9 @@ def parse(data: bytes) -> etree._Element:
     return etree.fromstring(data, etree.XMLParser(load_dtd=False, no_network=True, resolve_entities=False))
 
 
-#: Elements whose meaning is in their attributes: allowed to have no content.
-EMPTY_OK = frozenset({"break", "graphic"})
+#: Allowed to have no content: ``break`` and ``graphic`` carry their meaning in attributes, and a
+#: blank table cell is still a cell (dropping it would shift the row).
+EMPTY_OK = frozenset({"break", "graphic", "td", "th"})
 
 
 def empty_things(root: etree._Element) -> list[str]:

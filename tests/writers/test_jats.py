@@ -512,3 +512,133 @@ def test_seed_is_valid_and_complete(seed_doc, dtds):
         printed = " ".join(document.text_of(ref.find(q("text"))).split())
         assert text(jref.find("mixed-citation")).startswith(printed)
     assert not re.search(rb"<(\w[\w-]*)[^>]*></\1>", data)
+
+
+# ---------------------------------------------------------------- every source fixture, both tag sets
+
+FIXTURE_TOML = """\
+[publisher]
+name = "Fixture Publisher"
+place = "Brussels"
+issn = "2406-5617"
+"""
+
+
+def _source_fixtures():
+    return sorted(p for p in FIXTURES.glob("**/*.md"))
+
+
+@pytest.mark.parametrize("configured", [False, True], ids=["archiving", "publishing"])
+@pytest.mark.parametrize("path", _source_fixtures(), ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_every_source_fixture_is_valid(path, configured, dtds, tmp_path):
+    read = _api_read()
+    if read is None:
+        pytest.skip("pubconv.api.read does not exist yet: source fixtures cannot be read")
+    folder = tmp_path / "src"
+    shutil.copytree(path.parent, folder)
+    if configured:
+        (folder / "pubconv.toml").write_text(FIXTURE_TOML, encoding="utf-8")
+    doc = read(folder / path.name)
+    data, tree, found = write(doc)
+    assert_clean(data, tree, dtds)
+    codes = [d.code for d in found]
+    expected = PUBLISHING if configured else ARCHIVING
+    assert tree.getroottree().docinfo.public_id == expected.public_id, codes
+    assert ("jats-archiving" in codes) == (not configured)
+    # Every note and reference of the source is in the JATS once.
+    assert len(tree.findall("back/fn-group/fn")) == len(doc.xpath("//p:note"))
+    assert len(tree.findall("back/ref-list/ref")) == len(doc.xpath("/p:document/p:references/p:ref"))
+    if configured:
+        rules = {e.split(":")[0] for e in pmc_style_errors(tree)}
+        # What PMC would still reject is exactly what the writer warned about.
+        warned = {"jats-no-category": "subject-group checking", "jats-no-number": "fpage check",
+                  "jats-no-date": "pub-date check"}
+        assert rules == {rule for code, rule in warned.items() if code in codes}
+
+
+# ---------------------------------------------------------------- any inline content (property)
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_words = st.text(alphabet=st.sampled_from(list("ab éß–“ ")), min_size=0, max_size=6)
+_visible = _words.filter(lambda s: s.strip())
+
+
+def _inline(depth: int):
+    leaf = st.one_of(
+        _words,
+        st.builds(lambda t: E("code", t), _words),
+        st.just("<br>"),
+        st.just("<note>"),
+    )
+    if depth == 0:
+        return st.lists(leaf, max_size=4)
+    inner = _inline(depth - 1)
+    wrapped = st.one_of(
+        st.builds(lambda tag, kids: (tag, kids), st.sampled_from(["em", "strong", "sub", "sup"]), inner),
+        st.builds(lambda t, kids: ("link", [t, *kids]), _visible, inner),
+        st.builds(lambda t, kids: ("cite", [t, *kids]), _visible, inner),
+    )
+    return st.lists(st.one_of(leaf, wrapped), max_size=4)
+
+
+def _build(parent, items, counter):
+    for item in items:
+        if item == "<br>":
+            parent.append(E("br"))
+        elif item == "<note>":
+            counter[0] += 1
+            n = counter[0]
+            parent.append(E("note", E("p", f"note {n}", line=20 + n), id=f"n{n}", n=str(n), line=20 + n))
+        elif isinstance(item, str):
+            document.append(parent, item)
+        elif isinstance(item, tuple):
+            tag, kids = item
+            attrs = {"href": "https://example.org/"} if tag == "link" else {"ref": "r1"} if tag == "cite" else {}
+            el = E(tag, **attrs)
+            _build(el, kids, counter)
+            parent.append(el)
+        else:
+            parent.append(item)
+
+
+def _expected_text(el) -> str:
+    """Reading text of intermediate inline content: notes left out, a line break as a newline."""
+    out = [el.text or ""]
+    for child in el:
+        if child.tag == q("br"):
+            out.append("\n")
+        elif child.tag != q("note"):
+            out.append(_expected_text(child))
+        out.append(child.tail or "")
+    return "".join(out)
+
+
+def _jats_text(el) -> str:
+    """Reading text of JATS content: footnote calls left out, ``break`` as a newline."""
+    out = [el.text or ""]
+    for child in el:
+        if child.tag == "break":
+            out.append("\n")
+        elif not (child.tag == "xref" and child.get("ref-type") == "fn"):
+            out.append(_jats_text(child))
+        out.append(child.tail or "")
+    return "".join(out)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(items=_inline(2))
+def test_any_inline_content_is_kept_valid_and_complete(items, dtds):
+    para = E("p", line=3)
+    counter = [0]
+    _build(para, items, counter)
+    refs = E("references", E("heading", "References"),
+             E("ref", E("text", "Smith (2020)."), id="r1", type="other", line=9), line=8)
+    doc = mini(E("p", "Lead.", line=2), para, refs=refs)
+    data, tree, _ = write(doc)
+    assert_clean(data, tree, dtds)
+    assert " ".join(_expected_text(para).split()) == " ".join(
+        "".join(_jats_text(p) for p in tree.findall("body/p")[1:]).split())
+    assert len(tree.findall("back/fn-group/fn")) == counter[0]
+    assert len(tree.xpath("//xref[@ref-type='fn']")) == counter[0]
