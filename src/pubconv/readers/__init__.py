@@ -9,6 +9,7 @@ is the extracted form) unless ``form`` forces one, and returns a validated
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from .. import document
@@ -16,6 +17,8 @@ from ..document import Document
 from ..errors import PubconvError, Report, SourcePos
 
 FORMS = ("authoring", "extracted", "xml")
+# Characters XML 1.0 cannot carry (C0 controls but tab and newline, lone surrogates, U+FFFE/FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 #: Sources larger than this are refused before they are read (a commentary is ~50 KB).
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 
@@ -48,7 +51,14 @@ def decode(data: bytes, path: str) -> str:
                            SourcePos(path, line, col), "encoding") from None
     if "\x00" in text:
         raise PubconvError("this is binary data, not a text file", SourcePos(path), "binary")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _NOT_XML.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise PubconvError(f"control character U+{ord(bad.group()):04X} is not allowed in a document",
+                           SourcePos(path, line, col), "control-char")
+    return text
 
 
 def read_bytes(data: bytes, path: str, report: Report, *, base_dir: Path | None = None, form: str | None = None,
