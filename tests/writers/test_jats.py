@@ -424,6 +424,14 @@ def test_unknown_element_raises_with_position():
     assert str(info.value.pos) == "mini.md:7"
 
 
+def test_unknown_metadata_element_raises_with_position(complete_intermediate):
+    doc = clone(complete_intermediate)
+    doc.find("p:meta/p:authors/p:author/p:name").append(E("nickname", "Ana"))
+    with pytest.raises(PubconvError) as info:
+        jats.write(doc, WriteOptions(), Collector())
+    assert "<nickname>" in info.value.message and info.value.pos.line == 8
+
+
 def test_unknown_inline_element_raises_with_position():
     doc = mini(E("p", "Text.", line=3))
     doc.find("p:body/p:p").append(E("blink", "x"))

@@ -26,8 +26,6 @@ from ..errors import PubconvError
 from . import WriteOptions
 from ._jats_body import ALI, HREF, Converter, jel, plain
 
-MONTHS = range(1, 13)
-
 
 @dataclass(frozen=True)
 class TagSet:
@@ -53,10 +51,19 @@ ARCHIVING = TagSet(
     "https://jats.nlm.nih.gov/archiving/1.3/JATS-archivearticle1-3-mathml3.dtd",
 )
 
-#: Children of ``meta`` this writer knows; anything else is an error.
-META_CHILDREN = frozenset(
-    "series title subtitle authors author-notes date doi publisher issn license keywords abstract".split()
-)
+#: Elements of ``meta`` this writer knows, by parent; anything else is an error.  The content of
+#: titles, bios, notes and the abstract is inline or block content, checked as it is converted.
+META_MODEL = {
+    "meta": "series title subtitle authors author-notes date doi publisher issn license keywords abstract",
+    "series": "label number title",
+    "authors": "author",
+    "author": "name orcid email affiliation bio",
+    "name": "given family",
+    "author-notes": "author-note",
+    "publisher": "name place",
+    "keywords": "keyword",
+}
+META_MODEL = {parent: frozenset(kids.split()) for parent, kids in META_MODEL.items()}
 
 #: Output format -> ``self-uri/@content-type``, in the order they are listed.
 SELF_URI_TYPES = {"pdf": "pdf", "epub": "epub"}
@@ -108,9 +115,7 @@ def journal_meta(doc: Document) -> etree._Element | None:
 def article_meta(conv: Converter, doc: Document, options: WriteOptions) -> etree._Element:
     """``article-meta`` in the DTD's order."""
     meta = doc.find("p:meta")
-    for child in children(meta):
-        if local(child) not in META_CHILDREN:
-            raise conv.unknown(child, "the metadata")
+    _check_meta(conv, meta)
     am = jel("article-meta")
     doi = doc.find("p:meta/p:doi")
     if doi is not None:  # exactly as printed: no case folding, no resolver prefix
@@ -151,6 +156,15 @@ def article_meta(conv: Converter, doc: Document, options: WriteOptions) -> etree
             if kwd:
                 jel("kwd", None, kwd, parent=kg)
     return am
+
+
+def _check_meta(conv: Converter, el: etree._Element) -> None:
+    allowed = META_MODEL.get(local(el), frozenset())
+    for child in children(el):
+        if local(child) not in allowed:
+            raise conv.unknown(child, f"<{local(el)}>")
+        if local(child) in META_MODEL:
+            _check_meta(conv, child)
 
 
 def title_group(conv: Converter, doc: Document, am: etree._Element) -> None:
@@ -211,9 +225,6 @@ def contrib(conv: Converter, author: etree._Element, notes: dict) -> etree._Elem
             raise PubconvError(f"author note {note_id!r} is not in the author notes", conv.doc.pos(author),
                                "jats-bad-author-note")
         jel("xref", {"ref-type": "author-notes", "rid": note_id}, notes[note_id].get("symbol").strip(), parent=c)
-    for child in children(author):
-        if local(child) not in ("name", "orcid", "email", "affiliation", "bio"):
-            raise conv.unknown(child, "an author")
     return c
 
 
