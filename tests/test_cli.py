@@ -41,7 +41,7 @@ def test_md_stem(tmp_path):
     src = tmp_path / "c207.md"
     src.write_text("---\ntitle: T\n---\n\nBody.\n", encoding="utf-8")
     assert main(["convert", str(src), "--to", "xml", "-o", str(tmp_path / "o")]) == 0
-    assert [p.name for p in (tmp_path / "o").iterdir()] == ["c207.pubconv.xml"]
+    assert [p.name for p in (tmp_path / "o").iterdir() if not p.name.startswith(".")] == ["c207.pubconv.xml"]
 
 
 def test_error_message_shape_and_exit_status(tmp_path):

@@ -6,12 +6,13 @@ lets a traceback reach the user unless ``--debug`` asks for it.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
 from . import __version__
-from .errors import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, Diagnostic, PubconvError
+from .errors import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, Diagnostic, PubconvError, SourcePos
 
 SOURCE_SUFFIXES = (".md", ".markdown", ".txt", ".pubconv.xml")
 
@@ -44,14 +45,18 @@ def _parser() -> argparse.ArgumentParser:
     conv = sub.add_parser("convert", parents=[common], help="convert sources", epilog=EPILOG,
                           formatter_class=argparse.RawDescriptionHelpFormatter)
     conv.add_argument("--to", default="pdf,epub,jats", help="comma list of pdf, epub, jats, xml (default: %(default)s)")
-    conv.add_argument("-o", "--output", default="out", metavar="DIR", help="output folder (default: %(default)s)")
+    conv.add_argument("-o", "--output", metavar="DIR",
+                      help="output folder (default: [build] output in pubconv.toml, else ./out)")
+    conv.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes (default: number of CPUs)")
+    conv.add_argument("--force", action="store_true", help="rebuild sources that have not changed")
     conv.add_argument("--paper", help="A4 (default), Letter, or a CSS size such as '170mm 240mm'")
     conv.add_argument("--pdf-variant", choices=["pdf/a-3b", "pdf/ua-1"], help="archival or accessible PDF")
     conv.add_argument("--bleed", help="bleed for print, a CSS length such as 3mm")
     conv.add_argument("--crop-marks", action="store_true", help="draw crop marks (for a print shop)")
 
-    sub.add_parser("check", parents=[common], help="read, build everything in memory, validate; write nothing",
+    chk = sub.add_parser("check", parents=[common], help="read, build everything in memory, validate; write nothing",
                    epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    chk.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes (default: number of CPUs)")
     return p
 
 
@@ -74,14 +79,8 @@ def find_sources(args: list[str], skip: Path | None = None) -> tuple[list[Path],
         elif path.exists():
             found.append(path)
         else:
-            problems.append(PubconvError("no such file or folder", _pos(arg), "unreadable").diagnostic)
+            problems.append(PubconvError("no such file or folder", SourcePos(arg), "unreadable").diagnostic)
     return list(dict.fromkeys(found)), problems
-
-
-def _pos(path: str):
-    from .errors import SourcePos
-
-    return SourcePos(path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,10 +103,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args) -> int:
-    from . import api
+    from . import api, build
     from .writers import WriteOptions
 
-    out_dir = Path(getattr(args, "output", "out"))
     if args.command == "convert":
         try:
             formats = api.parse_formats(args.to)
@@ -119,31 +117,52 @@ def _run(args) -> int:
     else:
         # check builds what needs no WeasyPrint: the EPUB shares the PDF's XHTML, so it finds the same problems
         formats, base = ["xml", "epub", "jats"], WriteOptions()
+    out_dir = _output_dir(args)
     sources, problems = find_sources(args.sources, skip=out_dir if args.command == "convert" else None)
     for d in problems:
         print(d, file=sys.stderr)
-    failed = len(problems)
-    converted = 0
-    started = time.monotonic()
-    for src in sources:
-        try:
-            result = api.convert(src, formats, out_dir, form=args.form, options=base, strict=args.strict,
-                                 write=args.command == "convert")
-        except PubconvError as exc:
-            print(exc.diagnostic, file=sys.stderr)
-            failed += 1
-            continue
-        for d in result.diagnostics:
-            print(d, file=sys.stderr)
-        converted += 1
-        if args.command == "convert":
-            print(f"{src} -> {', '.join(str(p) for p in result.outputs.values())}")
-        else:
-            print(f"{src}: ok ({len(result.warnings)} warning(s))")
-    if len(sources) + len(problems) > 1 or failed:
-        verb = "converted" if args.command == "convert" else "checked"
-        print(f"pubconv: {converted} {verb}, {failed} failed in {time.monotonic() - started:.1f}s", file=sys.stderr)
     if not sources and not problems:
         print("pubconv: error: no sources found", file=sys.stderr)
         return EXIT_FAILED
+    jobs = [build.Job(src, tuple(formats), out_dir, form=args.form, options=base, strict=args.strict,
+                      write=args.command == "convert") for src in sources]
+    workers = args.jobs if args.jobs else (os.cpu_count() or 1)
+    bar = None
+    if len(jobs) > 1 and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(jobs), unit="doc", file=sys.stderr, leave=False)
+
+    def report(outcome: build.Outcome) -> None:
+        out = bar.write if bar is not None else (lambda s: print(s, file=sys.stderr))
+        for d in outcome.diagnostics:
+            out(str(d))
+        if bar is not None:
+            bar.update(1)
+        elif outcome.status == "converted":
+            print(f"{outcome.source} -> {', '.join(outcome.outputs.values())}")
+        elif outcome.status != "failed":
+            print(f"{outcome.source}: {outcome.status}")
+
+    started = time.monotonic()
+    outcomes = build.run(jobs, workers=workers, force=getattr(args, "force", False), on_outcome=report)
+    if bar is not None:
+        bar.close()
+    counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("converted", "checked", "skipped", "failed")}
+    failed = counts["failed"] + len(problems)
+    if len(jobs) + len(problems) > 1 or failed:
+        done = "converted" if args.command == "convert" else "checked"
+        parts = [f"{counts[done]} {done}"] + ([f"{counts['skipped']} skipped"] if args.command == "convert" else [])
+        print(f"pubconv: {', '.join(parts)}, {failed} failed in {time.monotonic() - started:.1f}s", file=sys.stderr)
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _output_dir(args) -> Path:
+    if getattr(args, "output", None):
+        return Path(args.output)
+    from . import config as config_mod
+
+    first = Path(args.sources[0])
+    cfg = config_mod.for_source(first if first.is_dir() else first.parent / "x")
+    out = cfg.get("build", "output")
+    return cfg.relative(out) if out else Path("out")
