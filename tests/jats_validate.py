@@ -97,6 +97,16 @@ def dangling_rids(root: etree._Element) -> list[str]:
             for rid in (el.get("rid") or "").split() if rid not in ids]
 
 
+#: The Style Checker's list (article-type-content-check), written out again here so that the
+#: test does not take the writer's word for it.
+PMC_ARTICLE_TYPES = frozenset(
+    "abstract addendum admin advert announcement article-commentary book-review books-received brief-report "
+    "calendar case-report collection correction cover data-paper discussion editorial expression-of-concern "
+    "filler in-brief index introduction letter meeting-report methods-article news obituary oration "
+    "product-review protocol rapid-communication reply report research-article retraction review-article "
+    "systematic-review toc tutorial other".split()
+)
+
 #: xref/@ref-type -> the element its target must be.
 XREF_TARGET = {"fn": "fn", "bibr": "ref", "author-notes": "fn", "fig": "fig", "table": "table-wrap",
                "sec": "sec", "aff": "aff"}
@@ -121,6 +131,8 @@ def pmc_style_errors(root: etree._Element) -> list[str]:
     x = lambda expr, node=root: node.xpath(expr, namespaces=NSX)  # noqa: E731
     if not (root.get("article-type") or "").strip():
         err("article-type attribute check", "article has no article-type")
+    elif root.get("article-type") not in PMC_ARTICLE_TYPES:
+        err("article-type attribute check", f"unknown article-type value {root.get('article-type')!r}")
     jm = x("/article/front/journal-meta")
     if not jm:
         err("journal-meta check", "no journal-meta")

@@ -83,16 +83,24 @@ def assert_clean(data: bytes, tree, dtd_root: Path) -> None:
 
 
 def test_complete_is_valid_journal_publishing(complete_intermediate, dtds):
-    data, tree, found = write(complete_intermediate, outputs={"pdf": "complete.pdf", "epub": "complete.epub"})
+    data, tree, found = write(complete_intermediate, outputs={"pdf": "complete.pdf", "epub": "complete.epub"},
+                              article_type="other")
     assert data.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE article PUBLIC "')
     info = tree.getroottree().docinfo
     assert info.public_id == PUBLISHING.public_id
     assert info.system_url == "https://jats.nlm.nih.gov/publishing/1.3/JATS-journalpublishing1-3-mathml3.dtd"
     assert_clean(data, tree, dtds)
     assert found == []
-    assert tree.get("dtd-version") == "1.3" and tree.get("article-type") == "commentary"
+    assert tree.get("dtd-version") == "1.3" and tree.get("article-type") == "other"
     assert pmc_style_errors(tree) == []
     assert jats4r_errors(tree) == []
+
+
+def test_default_article_type_is_commentary_which_pmc_does_not_know(complete_intermediate):
+    _, tree, found = write(complete_intermediate)
+    assert tree.get("article-type") == "commentary"
+    assert [d.code for d in found] == ["jats-article-type"]
+    assert pmc_style_errors(tree) == ["article-type attribute check: unknown article-type value 'commentary'"]
 
 
 def test_archiving_fallback_when_issn_and_publisher_missing(complete_intermediate, dtds):
@@ -240,7 +248,7 @@ def test_style_warnings_for_missing_pmc_parts(complete_intermediate):
     meta = doc.find("p:meta")
     meta.remove(doc.find("p:meta/p:date"))
     doc.find("p:meta/p:series").remove(doc.find("p:meta/p:series/p:number"))
-    _, tree, found = write(doc)
+    _, tree, found = write(doc, article_type="editorial")
     assert [d.code for d in found] == ["jats-no-number", "jats-no-date"]
     assert {e.split(":")[0] for e in pmc_style_errors(tree)} == {"fpage check", "pub-date check"}
 
@@ -445,7 +453,7 @@ def test_unknown_inline_element_raises_with_position():
 
 def test_style_rules_catch_what_pmc_rejects(complete_intermediate):
     """The XPath rules are not vacuous: break the article and they say so."""
-    _, tree, _ = write(complete_intermediate)
+    _, tree, _ = write(complete_intermediate, article_type="other")
     for attr in ("pub-type", "publication-format"):
         del tree.find("front/journal-meta/issn").attrib[attr]
     tree.find("front/article-meta").remove(tree.find("front/article-meta/article-categories"))
@@ -489,9 +497,11 @@ def seed_doc(seed_path, tmp_path):
 
 
 def test_seed_is_valid_and_complete(seed_doc, dtds):
-    data, tree, found = write(seed_doc, outputs={"pdf": "c207.pdf", "epub": "c207.epub"})
+    data, tree, found = write(seed_doc, outputs={"pdf": "c207.pdf", "epub": "c207.epub"}, article_type="other")
     assert tree.getroottree().docinfo.public_id == PUBLISHING.public_id, [str(d) for d in found]
     assert_clean(data, tree, dtds)
+    # With an article-type PMC knows, the Style Checker's rules find nothing (see the test above
+    # for the default, "commentary").
     assert pmc_style_errors(tree) == []
     # The seed's configuration gives no licence: the one JATS4R rule it cannot meet, and the writer says so.
     assert set(jats4r_errors(tree)) <= {"permissions: article-meta has no permissions"}
@@ -560,7 +570,7 @@ def test_every_source_fixture_is_valid(path, configured, dtds, tmp_path):
         rules = {e.split(":")[0] for e in pmc_style_errors(tree)}
         # What PMC would still reject is exactly what the writer warned about.
         warned = {"jats-no-category": "subject-group checking", "jats-no-number": "fpage check",
-                  "jats-no-date": "pub-date check"}
+                  "jats-no-date": "pub-date check", "jats-article-type": "article-type attribute check"}
         assert rules == {rule for code, rule in warned.items() if code in codes}
 
 

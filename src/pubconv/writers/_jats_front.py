@@ -65,6 +65,16 @@ META_MODEL = {
 }
 META_MODEL = {parent: frozenset(kids.split()) for parent, kids in META_MODEL.items()}
 
+#: The ``article-type`` values the PMC Style Checker (5.31, ``article-type-content-check``) accepts;
+#: any other value is reported there as an error.  JATS itself allows any value.
+PMC_ARTICLE_TYPES = frozenset(
+    "abstract addendum admin advert announcement article-commentary book-review books-received brief-report "
+    "calendar case-report collection correction cover data-paper discussion editorial expression-of-concern "
+    "filler in-brief index introduction letter meeting-report methods-article news obituary oration "
+    "product-review protocol rapid-communication reply report research-article retraction review-article "
+    "systematic-review toc tutorial other".split()
+)
+
 #: Output format -> ``self-uri/@content-type``, in the order they are listed.
 SELF_URI_TYPES = {"pdf": "pdf", "epub": "epub"}
 

@@ -26,7 +26,7 @@ from ..document import Document, children, local
 from ..errors import PubconvError, Report, warn
 from . import WriteOptions
 from ._jats_body import JATS_NSMAP, XML_NS, Converter, jel
-from ._jats_front import ARCHIVING, article_meta, choose_tagset, journal_meta
+from ._jats_front import ARCHIVING, PMC_ARTICLE_TYPES, article_meta, choose_tagset, journal_meta
 from ._jats_refs import ref_list
 
 #: JATS elements that hold only elements: the serializer indents inside them.
@@ -62,7 +62,7 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
     if jm is not None:
         front.append(jm)
     front.append(article_meta(conv, doc, options))
-    _style_warnings(conv, doc, front, tagset)
+    _style_warnings(conv, doc, front, tagset, article.get("article-type"))
 
     body = conv.body(doc.find("p:body"))
     if len(body):
@@ -80,12 +80,17 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
     return serialize(article, tagset.doctype)
 
 
-def _style_warnings(conv: Converter, doc: Document, front: etree._Element, tagset) -> None:
+def _style_warnings(conv: Converter, doc: Document, front: etree._Element, tagset, article_type: str) -> None:
     """What the PMC Style Checker would reject, said while the source position is known."""
     if tagset is ARCHIVING:
         return
     am = front.find("article-meta")
     meta = doc.find("p:meta")
+    if article_type not in PMC_ARTICLE_TYPES:
+        warn(conv.report, "jats-article-type",
+             f"article-type {article_type!r} is not one PMC accepts (its Style Checker reports an error); "
+             "set article-type in pubconv.toml to one of its values, e.g. 'editorial', 'report', 'discussion' "
+             "or 'other'", doc.pos(meta))
     if am.find("article-categories") is None:
         warn(conv.report, "jats-no-category",
              "no series label: the JATS has no article-categories heading, which PMC requires", doc.pos(meta))
