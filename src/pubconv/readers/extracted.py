@@ -68,7 +68,7 @@ class Unit:
 
     def add_block(self, block: Block, protect_first: bool = False) -> None:
         for i, line in enumerate(block.lines):
-            self.lines.append((_protect(line) if (i or protect_first) else line, block.line + i))
+            self.lines.append((_protect(line) if (i == 0 and protect_first) else line, block.line + i))
 
 
 def split_blocks(text: str) -> list[Block]:
