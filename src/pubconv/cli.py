@@ -49,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
                       help="output folder (default: [build] output in pubconv.toml, else ./out)")
     conv.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes (default: number of CPUs)")
     conv.add_argument("--force", action="store_true", help="rebuild sources that have not changed")
+    conv.add_argument("--pre-commit", action="store_true",
+                      help="as the pubconv-build hook: refuse an output folder that git does not ignore")
     conv.add_argument("--paper", help="A4 (default), Letter, or a CSS size such as '170mm 240mm'")
     conv.add_argument("--pdf-variant", choices=["pdf/a-3b", "pdf/ua-1"], help="archival or accessible PDF")
     conv.add_argument("--bleed", help="bleed for print, a CSS length such as 3mm")
@@ -118,6 +120,10 @@ def _run(args) -> int:
         # check builds what needs no WeasyPrint: the EPUB shares the PDF's XHTML, so it finds the same problems
         formats, base = ["xml", "epub", "jats"], WriteOptions()
     out_dir = _output_dir(args)
+    if getattr(args, "pre_commit", False) and not _git_ignores(out_dir):
+        print(f"pubconv: error: the output folder '{out_dir}' is not ignored by git; add '{out_dir}/' to "
+              ".gitignore (or set [build] output in pubconv.toml)", file=sys.stderr)
+        return EXIT_FAILED
     sources, problems = find_sources(args.sources, skip=out_dir if args.command == "convert" else None)
     for d in problems:
         print(d, file=sys.stderr)
@@ -155,6 +161,16 @@ def _run(args) -> int:
         parts = [f"{counts[done]} {done}"] + ([f"{counts['skipped']} skipped"] if args.command == "convert" else [])
         print(f"pubconv: {', '.join(parts)}, {failed} failed in {time.monotonic() - started:.1f}s", file=sys.stderr)
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _git_ignores(folder: Path) -> bool:
+    import subprocess
+
+    try:
+        r = subprocess.run(["git", "check-ignore", "-q", str(folder / "x.pdf")], capture_output=True)
+    except OSError:  # no git: nothing to protect
+        return True
+    return r.returncode != 1
 
 
 def _output_dir(args) -> Path:
