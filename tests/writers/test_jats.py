@@ -380,6 +380,16 @@ def test_reference_given_name_first_and_title(dtds):
     assert xref.get("rid") == "r1" and xref.text == "(Smith 2020)"
 
 
+def test_identifiers_printed_inside_a_link_are_not_added_again(dtds):
+    url = "https://doi.org/10.1000/xyz"
+    data, tree, _ = write(_ref_doc(["Smith (2020). Title. ", E("link", url, href=url)], [E("year", "2020")],
+                                   doi="10.1000/xyz", url=url))
+    mc = tree.find("back/ref-list/ref/mixed-citation")
+    assert text(mc) == f"Smith (2020). Title. {url}"
+    assert [(a.get(HREF), a.text) for a in mc.findall("ext-link")] == [(url, url)]
+    assert_clean(data, tree, dtds)
+
+
 def test_year_with_a_letter_keeps_it_and_says_the_year():
     _, tree, _ = write(_ref_doc(["Smith (2020a). Title."], [E("year", "2020a")], ref_type="other"))
     year = tree.find("back/ref-list/ref/mixed-citation/year")
@@ -546,7 +556,7 @@ def _source_fixtures():
     return sorted(p for p in FIXTURES.glob("**/*.md"))
 
 
-@pytest.mark.parametrize("configured", [False, True], ids=["archiving", "publishing"])
+@pytest.mark.parametrize("configured", [False, True], ids=["as-is", "publisher-configured"])
 @pytest.mark.parametrize("path", _source_fixtures(), ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_every_source_fixture_is_valid(path, configured, dtds, tmp_path):
     read = _api_read()
@@ -560,13 +570,16 @@ def test_every_source_fixture_is_valid(path, configured, dtds, tmp_path):
     data, tree, found = write(doc)
     assert_clean(data, tree, dtds)
     codes = [d.code for d in found]
-    expected = PUBLISHING if configured else ARCHIVING
+    # As-is, the tag set depends on the fixture's own metadata and configuration, and the
+    # warning says which; with the publisher configured it is always Journal Publishing.
+    archiving = "jats-archiving" in codes
+    assert not (configured and archiving)
+    expected = ARCHIVING if archiving else PUBLISHING
     assert tree.getroottree().docinfo.public_id == expected.public_id, codes
-    assert ("jats-archiving" in codes) == (not configured)
     # Every note and reference of the source is in the JATS once.
     assert len(tree.findall("back/fn-group/fn")) == len(doc.xpath("//p:note"))
     assert len(tree.findall("back/ref-list/ref")) == len(doc.xpath("/p:document/p:references/p:ref"))
-    if configured:
+    if not archiving:
         rules = {e.split(":")[0] for e in pmc_style_errors(tree)}
         # What PMC would still reject is exactly what the writer warned about.
         warned = {"jats-no-category": "subject-group checking", "jats-no-number": "fpage check",

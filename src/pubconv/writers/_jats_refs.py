@@ -71,13 +71,13 @@ def reference(conv: Converter, ref: etree._Element) -> etree._Element:
     url = ref.find(q("url"))
     doi_text = doi.text.strip() if doi is not None else ""
     url_text = url.text.strip() if url is not None else ""
-    if doi_text and _wrap_first(mc, doi_text, "pub-id", {"pub-id-type": "doi"}) is None:
+    if doi_text and _wrap_first(mc, doi_text, "pub-id", {"pub-id-type": "doi"}) is None and not _printed(mc, doi_text):
         _append(mc, jel("pub-id", {"pub-id-type": "doi"}, doi_text))
     if url_text and not (doi_text and url_text in {p + doi_text for p in _DOI_PREFIXES}):
         linked = any(a.get(HREF) == url_text for a in mc.iter("ext-link"))
-        wrapped = linked or _wrap_first(mc, url_text, "ext-link", {"ext-link-type": "uri", HREF: url_text}) is not None
-        if not wrapped:
-            _append(mc, jel("ext-link", {"ext-link-type": "uri", HREF: url_text}, url_text))
+        link = {"ext-link-type": "uri", HREF: url_text}
+        if not linked and _wrap_first(mc, url_text, "ext-link", link) is None and not _printed(mc, url_text):
+            _append(mc, jel("ext-link", link, url_text))
     return r
 
 
@@ -211,6 +211,12 @@ def _wrap_first(mc, value: str, tag: str, attrs, after=None) -> etree._Element |
             new.append(child)
             return new
     return None
+
+
+def _printed(mc: etree._Element, value: str) -> bool:
+    """True when ``value`` is in the citation's text even though it could not be tagged
+    (split by formatting, or inside a link): it is printed, so it is not added again."""
+    return value in "".join(mc.itertext())
 
 
 def _append(mc: etree._Element, el: etree._Element) -> None:
