@@ -673,3 +673,20 @@ def test_any_inline_content_is_kept_valid_and_complete(items, dtds):
         "".join(_jats_text(p) for p in tree.findall("body/p")[1:]).split())
     assert len(tree.findall("back/fn-group/fn")) == counter[0]
     assert len(tree.xpath("//xref[@ref-type='fn']")) == counter[0]
+
+
+# ---------------------------------------------------------------- golden
+
+
+def test_complete_matches_golden(complete_intermediate, update_goldens):
+    """The whole article, compared after C14N 2.0 (whitespace in mixed content kept)."""
+    golden = FIXTURES / "intermediate" / "complete" / "complete.expected.jats.xml"
+    data = jats.write(complete_intermediate, WriteOptions(outputs={"pdf": "complete.pdf", "epub": "complete.epub"}),
+                      Collector())
+    if update_goldens or not golden.exists():
+        golden.write_bytes(data)
+        if not update_goldens:
+            pytest.fail(f"golden file was missing and has been written for review: {golden}")
+    expected = golden.read_bytes()
+    assert data.split(b"<article ")[0] == expected.split(b"<article ")[0]  # declaration and DOCTYPE
+    assert etree.canonicalize(data.decode("utf-8")) == etree.canonicalize(expected.decode("utf-8"))
