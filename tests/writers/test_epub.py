@@ -328,6 +328,33 @@ def test_nav_has_nested_toc_and_landmarks_and_no_page_list(complete_intermediate
     assert package.xpath("//opf:item[@properties='nav']/@href", namespaces=NS) == ["nav.xhtml"]
 
 
+def test_toc_labels_leave_out_note_calls(complete_intermediate):
+    doc = copy_doc(complete_intermediate)
+    heading = doc.find(".//p:section/p:heading")
+    note = etree.SubElement(heading, q("note"), id="fn-h", n="4")
+    etree.SubElement(note, q("p")).text = "A note on the heading."
+    nav = xml(members(build(doc)[0])["EPUB/nav.xhtml"])
+    assert nav.xpath("//h:nav[@epub:type='toc']/h:ol/h:li[2]/h:a/text()", namespaces=NS) == ["A treaty under strain"]
+
+
+def test_language_reaches_package_content_and_nav(complete_intermediate):
+    doc = copy_doc(complete_intermediate)
+    doc.root.set(XML_LANG, "de")
+    doc.find("p:meta/p:series/p:number").text = "12a"
+    files = members(build(doc)[0])
+    root = xml(files["EPUB/content.opf"])
+    assert root.get(XML_LANG) == "de"
+    assert root.xpath("//dc:language/text()", namespaces=NS) == ["de"]
+    # A series number that is not a number is not a group-position.
+    assert meta(root, "group-position") == []
+    summary = root.xpath("//opf:meta[@property='schema:accessibilitySummary']", namespaces=NS)[0]
+    assert summary.get(XML_LANG) == "en"
+    assert xml(files["EPUB/content.xhtml"]).get(XML_LANG) == "de"
+    nav = xml(files["EPUB/nav.xhtml"])
+    assert nav.get(XML_LANG) == "de"
+    assert nav.xpath("//h:nav[@epub:type='toc']/h:h1/text()", namespaces=NS) == ["Inhalt"]
+
+
 def test_content_document_has_language_stylesheet_and_title_page(complete_intermediate):
     files = members(build(complete_intermediate)[0])
     content = xml(files["EPUB/content.xhtml"])
