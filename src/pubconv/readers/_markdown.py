@@ -21,7 +21,7 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ..document import E, append, q, text_of
-from ..errors import Report, SourcePos, warn
+from ..errors import PubconvError, Report, SourcePos, warn
 
 #: Headings that start the reference list (compared without case and trailing colon).
 REFERENCE_HEADINGS = ("references", "bibliography", "select bibliography", "sources", "works cited", "notes",
@@ -33,10 +33,17 @@ _URLISH = re.compile(r"^(https?://|www\.)\S+$")
 _UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 
 
+#: Deeper nesting (lists in lists, quotes in quotes, emphasis in emphasis) is refused:
+#: markdown-it silently drops whatever lies deeper than its limit, so we set the
+#: limit just above ours and fail loudly when a document reaches it.
+MAX_NESTING = 40
+
+
 def _parser() -> MarkdownIt:
     # One parser per reader call: markdown-it keeps per-parse state in env only,
     # but a fresh instance keeps the readers free of shared mutable state.
-    return MarkdownIt("commonmark", {"html": True}).enable("table").use(footnote_plugin)
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING + 4})
+    return md.enable("table").use(footnote_plugin)
 
 
 def is_reference_heading(text: str) -> bool:
@@ -50,6 +57,17 @@ class Body:
     blocks: list  #: flat: block elements and ("heading", level, element) markers
     references: etree._Element | None = None  #: the ``references`` element, refs unparsed
     entries: list = field(default_factory=list)  #: (text element, url, line) per reference entry
+
+
+def _check_depth(tokens, builder: "MarkdownBuilder") -> None:
+    line = None
+    for tok in tokens:
+        if tok.map:
+            line = tok.map[0]
+        deepest = max([tok.level] + [c.level for c in tok.children or []])
+        if deepest >= MAX_NESTING:
+            raise PubconvError(f"nesting deeper than {MAX_NESTING} levels (lists, quotes or emphasis inside each "
+                               "other) is not supported", builder.pos(builder.line(line)), "too-deep")
 
 
 class MarkdownBuilder:
@@ -88,7 +106,9 @@ class MarkdownBuilder:
     def body(self, text: str) -> Body:
         """Blocks of a whole body, with footnotes placed at their calls and the reference list apart."""
         env: dict = {}
-        tree = SyntaxTreeNode(self.md.parse(text, env))
+        tokens = self.md.parse(text, env)
+        _check_depth(tokens, self)
+        tree = SyntaxTreeNode(tokens)
         blocks_nodes = []
         for node in tree.children:
             if node.type == "footnote_block":
@@ -122,9 +142,14 @@ class MarkdownBuilder:
         self._finish()
         return out
 
+    def _tree(self, text: str) -> SyntaxTreeNode:
+        tokens = self.md.parse(text)
+        _check_depth(tokens, self)
+        return SyntaxTreeNode(tokens)
+
     def blocks(self, text: str) -> list[etree._Element]:
         """Blocks of a fragment (a bio, an abstract); headings become paragraphs."""
-        tree = SyntaxTreeNode(self.md.parse(text))
+        tree = self._tree(text)
         out: list[etree._Element] = []
         for node in tree.children:
             if node.type == "heading":
@@ -138,7 +163,7 @@ class MarkdownBuilder:
 
     def inline(self, text: str, container: etree._Element) -> etree._Element:
         """Fill ``container`` with the inline content of one line of Markdown."""
-        tree = SyntaxTreeNode(self.md.parse(text))
+        tree = self._tree(text)
         first = True
         for node in tree.children:
             if node.type in ("paragraph", "heading"):
