@@ -136,6 +136,8 @@ class ExtractedReader:
         self.lang = lang
         self.blocks = split_blocks(text)
         self.md = MarkdownBuilder(path, report)
+        self._marks: dict = {}  # author-note symbol -> author element
+        self._pending_author_notes: list[Block] = []
 
     def pos(self, line: int | None, col: int | None = None) -> SourcePos:
         return SourcePos(self.path, line, col)
@@ -266,7 +268,6 @@ class ExtractedReader:
             if k is not None and k not in owner:
                 owner[k] = b
         authors = []
-        self._marks = {}
         for k, (name, marks, line) in enumerate(names):
             given, family = _common.split_name(name)
             bio = owner.get(k)
