@@ -261,10 +261,13 @@ def parse(data: bytes, path: str = "<document>", base_dir: Path | None = None) -
         raise PubconvError("a .pubconv.xml source may not have a DOCTYPE", pos, "xml-doctype")
     if root.tag != q("document"):
         raise PubconvError(f"not a pubconv document: root element is {root.tag!r}", SourcePos(path, 1), "xml-root")
+    rng = schema()
+    if not rng.validate(root.getroottree()):  # positions are this file's own lines here
+        err = rng.error_log[0]
+        raise PubconvError(f"does not match the pubconv schema: {err.message}", SourcePos(path, err.line or None),
+                           "schema")
     _strip_layout(root)
-    doc = Document(root, path=path, base_dir=base_dir or Path(path).resolve().parent)
-    validate(doc)
-    return doc
+    return Document(root, path=path, base_dir=base_dir or Path(path).resolve().parent)
 
 
 def new_document(lang: str = "en", *, src_file: str | None = None, form: str | None = None) -> etree._Element:

@@ -30,6 +30,8 @@ REFERENCE_HEADINGS = ("references", "bibliography", "select bibliography", "sour
 _HTML_TAGS = {"sup": "sup", "sub": "sub", "em": "em", "i": "em", "strong": "strong", "b": "strong"}
 _HTML_TAG = re.compile(r"^<(/?)([a-zA-Z]+)\s*(/?)>$")
 _URLISH = re.compile(r"^(https?://|www\.)\S+$")
+#: Link targets that would run code or embed data in a reader: the text stays, the link goes.
+_UNSAFE_LINK = re.compile(r"^\s*(javascript|vbscript|data|file):", re.I)
 _UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 
 
@@ -43,6 +45,10 @@ def _parser() -> MarkdownIt:
     # One parser per reader call: markdown-it keeps per-parse state in env only,
     # but a fresh instance keeps the readers free of shared mutable state.
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING + 4})
+    # Accept every link and image target here, so that a javascript: link or a
+    # file: image is seen and reported (below, and by the resource check) instead
+    # of silently staying Markdown text.
+    md.validateLink = lambda url: True
     return md.enable("table").use(footnote_plugin)
 
 
@@ -319,6 +325,10 @@ class MarkdownBuilder:
                 href = str(node.attrs.get("href", "")).strip()
                 if href in ("", "#"):
                     self.dead_links.append(line)
+                    self._inline_nodes(node.children, stack, line)
+                elif _UNSAFE_LINK.match(href):
+                    warn(self.report, "unsafe-link", f"link to {href.split(':')[0]}: removed, its text kept",
+                         self.pos(line))
                     self._inline_nodes(node.children, stack, line)
                 else:
                     el = E("link", href=href)

@@ -45,8 +45,12 @@ KEYS = {"series", "number", "title", "subtitle", "authors", "date", "doi", "lang
 AUTHOR_KEYS = {"name", "given", "family", "orcid", "email", "affiliation", "affiliations", "bio", "note"}
 
 
+_OPENING = re.compile(r"\A---[ \t]*\n\s*[A-Za-z_][\w-]*\s*:")
+
+
 def has_front_matter(text: str) -> bool:
-    return text.startswith("---") and FRONT_MATTER.match(text) is not None
+    """Does the text open with YAML front matter (closed or not: an unclosed one is an error, not a body)?"""
+    return FRONT_MATTER.match(text) is not None or _OPENING.match(text) is not None
 
 
 def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en") -> "Document":

@@ -1,0 +1,157 @@
+"""Bad and hostile input: a clear message with a position, exit status 1, no traceback, nothing written."""
+from __future__ import annotations
+
+import http.server
+import os
+import shutil
+import socketserver
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from pubconv.cli import main
+
+from conftest import FIXTURES
+
+BAD = FIXTURES / "bad"
+CASES = sorted(p for p in BAD.iterdir() if p.is_file() and p.suffix in (".md", ".txt", ".xml") and p.name != "README.md")
+
+
+def run_check(name: str):
+    r = subprocess.run([sys.executable, "-m", "pubconv", "check", name, "-j", "1"], cwd=BAD, capture_output=True,
+                       text=True)
+    lines = [ln for ln in r.stderr.splitlines() if not ln.startswith("pubconv:")]
+    return r.returncode, lines, r.stderr
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_input(case: Path, update_goldens):
+    code, lines, stderr = run_check(case.name)
+    assert "Traceback" not in stderr
+    got = "\n".join([f"exit: {code}", *lines]) + "\n"
+    expected = case.with_name(case.name + ".expected")
+    if update_goldens or not expected.exists():
+        expected.write_text(got, encoding="utf-8")
+    assert got == expected.read_text(encoding="utf-8")
+    assert code in (0, 1)
+    for line in lines:  # path:line:col: severity: message [code]
+        assert line.startswith(case.name) and line.endswith("]") and (": error: " in line or ": warning: " in line)
+
+
+def test_every_case_has_expectations():
+    missing = [c.name for c in CASES if not c.with_name(c.name + ".expected").exists()]
+    assert not missing
+
+
+def test_a_50_mb_source_is_refused_with_the_limit(tmp_path, capsys):
+    big = tmp_path / "big.md"
+    with open(big, "wb") as fh:
+        fh.write(b"---\ntitle: Big\n---\n\n")
+        fh.write((b"A line of text that goes on. " * 30 + b"\n\n") * 64000)
+    assert big.stat().st_size > 50 * 1024 * 1024
+    assert main(["convert", str(big), "--to", "xml", "-o", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert f"{big}: error: source is 5" in err and "the limit is 20 MB [too-large]" in err
+
+
+def test_symlink_out_of_the_folder_is_refused(tmp_path, capsys):
+    secret = tmp_path / "secret.png"
+    shutil.copy(BAD / "pixel.png", secret)
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "chart.png").symlink_to(secret)
+    (folder / "c.md").write_text("---\ntitle: T\n---\n\n![A chart](chart.png)\n", encoding="utf-8")
+    for to in ("epub", "pdf"):
+        assert main(["convert", str(folder / "c.md"), "--to", to, "-o", str(tmp_path / "o")]) == 1
+        err = capsys.readouterr().err
+        assert "c.md:5: error:" in err and "outside" in err
+    assert not list((tmp_path / "o").glob("c.*")) if (tmp_path / "o").exists() else True
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    hits: list = []
+
+    def do_GET(self):  # noqa: N802 - the stdlib's name
+        _Recorder.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"\x89PNG\r\n\x1a\n")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def http_server():
+    _Recorder.hits = []
+    with socketserver.TCPServer(("127.0.0.1", 0), _Recorder) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+        server.shutdown()
+
+
+def test_remote_resources_are_never_fetched(tmp_path, http_server, capsys):
+    src = tmp_path / "remote.md"
+    src.write_text(f"---\ntitle: T\n---\n\n![A chart]({http_server}/chart.png)\n\n"
+                   f'<img src="{http_server}/raw.png">\n', encoding="utf-8")
+    for to in ("pdf", "epub", "jats", "xml"):
+        code = main(["convert", str(src), "--to", to, "-o", str(tmp_path / to)])
+        assert code == (0 if to in ("jats", "xml") else 1), capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "remote" in err
+    assert _Recorder.hits == []
+
+
+def test_output_names_cannot_escape(tmp_path):
+    evil = tmp_path / "..md"
+    evil.write_text("---\ntitle: T\n---\n\nBody.\n", encoding="utf-8")
+    out = tmp_path / "deep" / "out"
+    assert main(["convert", str(evil), "--to", "xml", "-o", str(out)]) == 0
+    assert [p.name for p in out.iterdir() if not p.name.startswith(".")] == [".pubconv.xml"] or \
+        all(p.parent == out for p in out.iterdir())
+
+
+def test_sources_are_never_modified(tmp_path):
+    folder = tmp_path / "p"
+    shutil.copytree(FIXTURES / "sample", folder)
+    before = {p: p.read_bytes() for p in folder.iterdir()}
+    assert main(["convert", str(folder), "--to", "xml,jats,epub", "-o", str(folder / "out")]) == 0
+    assert {p: p.read_bytes() for p in before} == before
+
+
+def test_a_failed_build_keeps_the_previous_output(tmp_path):
+    src = tmp_path / "c.md"
+    src.write_text("---\ntitle: Good\n---\n\nBody.\n", encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["convert", str(src), "--to", "xml,jats", "-o", str(out)]) == 0
+    good = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    src.write_text("---\ntitle: [broken\n---\n\nBody.\n", encoding="utf-8")
+    assert main(["convert", str(src), "--to", "xml,jats", "-o", str(out)]) == 1
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == good
+    assert not list(out.glob("*.tmp")) and not list(out.glob(".*.tmp"))
+
+
+def test_an_interrupted_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    from pubconv import api
+
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "a.pdf").write_bytes(b"previous good output")
+    real_replace = os.replace
+    calls = []
+
+    def flaky_replace(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(api.os, "replace", flaky_replace)
+    with pytest.raises(OSError):
+        api.write_outputs(out, {"a.epub": b"new epub", "a.pdf": b"new pdf"}, {"a.epub": "epub", "a.pdf": "pdf"})
+    assert (out / "a.pdf").read_bytes() == b"previous good output"
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
