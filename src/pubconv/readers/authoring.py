@@ -145,13 +145,17 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
 def _load_yaml(text: str, path: str) -> dict:
     try:
         data = yaml.load(text, Loader=_SafeLoader) if text.strip() else {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1  # +1 for 1-based, +1 for the '---' line
-        col = mark.column + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise PubconvError(f"front matter is not valid YAML: {problem}", SourcePos(path, line, col),
-                           "bad-yaml") from None
+    except yaml.YAMLError:
+        # Parse again with the pure-Python loader: its messages say what it expected.
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 2 if mark is not None else 1  # +1 for 1-based, +1 for the '---' line
+            col = mark.column + 1 if mark is not None else None
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise PubconvError(f"front matter is not valid YAML: {problem}", SourcePos(path, line, col),
+                               "bad-yaml") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
