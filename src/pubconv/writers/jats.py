@@ -10,8 +10,10 @@ missing.  ``options.article_type`` (default ``commentary``) becomes
 PDF and EPUB written beside it.
 
 Nothing empty is written: no element without content (``break`` and a
-decorative ``graphic`` aside, whose meaning is their attributes) and no
-attribute without a value.  An intermediate element the writer does not know
+decorative ``graphic`` aside, whose meaning is their attributes, and a table
+cell left blank in the source) and no attribute without a value.  Metadata
+that PMC or JATS4R require but the source lacks is left out, with a warning
+(``jats-no-date``, ``jats-no-license``, ``jats-article-type``...).  An intermediate element the writer does not know
 raises :class:`~pubconv.errors.PubconvError` with its source position.
 
 The mapping, with the reasons for each choice, is in ``docs/jats.md``;
