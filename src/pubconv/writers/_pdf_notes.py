@@ -1,124 +1,101 @@
-"""WeasyPrint side of the PDF writer: the URL fetcher, and footnotes that never get lost.
+"""Footnotes that are never lost: WeasyPrint layout, checked and repaired by pubconv.
 
-WeasyPrint 70 lays out ``float: footnote`` notes but does not split one: a note
-taller than the room left on its page is deferred, and when it is the first
-note of a page it overflows upwards and its start is lost off the page
-(WeasyPrint #1833, #2502).  :func:`render_with_notes` therefore lays the
-document out, reads the page boxes to see where every note (and every part of
-one) landed, and when a note is deferred, overflows, or misses the page of its
-call, splits it in the XHTML at a word boundary into a first part (kept with
-its call) and a continuation (``<span class="footnote fn-cont">``, policy
-``auto``, so WeasyPrint carries it to the top of the next page's note area),
-then lays out again.  It stops when every note is in place, and raises
-``footnote-overflow`` (rather than print a PDF with text missing) if it cannot
-get there.
+WeasyPrint 70 lays out ``float: footnote`` notes but does not split one.  Seen
+with this project's versions (``docs/pdf.md``):
 
-This module imports WeasyPrint; ``pdf.py`` imports it only when writing.
+* a note taller than the room on its page overflows, upwards when it was
+  carried over from the page before, and its start is lost (#1833, #2502);
+* when a paragraph's first lines reach the foot of a page, WeasyPrint moves
+  the page's last notes to the next page rather than the paragraph, so a note
+  leaves the page of its call, or a continued note goes out of order;
+* a float rounding error (1e-13 px) in its "does the note area overflow" test
+  defers notes that fit (print.css gives ``@footnote`` a hair of padding).
+
+:func:`render_with_notes` therefore lays the document out, reads the page
+boxes to see where every note and every part of one landed
+(:func:`first_problem`), repairs the first problem in the XHTML
+(:func:`repair`: move a continuation behind the notes of its page, force a
+page break before the paragraph that pushed a note away, or cut a note that is
+too long at a word boundary, ``_pdf_split``) and lays out again, until every
+note starts on the page of its call and no part is cut.  If that cannot be
+reached it raises ``footnote-overflow`` rather than print a PDF with text
+missing.
 """
 from __future__ import annotations
 
-import copy
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 from weasyprint import CSS, HTML
 from weasyprint.formatting_structure import boxes
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+from weasyprint.urls import FatalURLFetchingError
 
 from ..document import Document
 from ..errors import PubconvError, Report, SourcePos
+from ._pdf_fetch import SafeFetcher
+from ._pdf_split import Note, add_class, offset_after_lines
 from ._xhtml import XHTML
 
-MAX_PASSES = 8
 _H = f"{{{XHTML}}}"
+#: Lay-outs allowed: a few, plus three per note (each repair costs one).
+MAX_PASSES = 6
+MAX_TRIES_PER_PROBLEM = 6
 
-
-# ---------------------------------------------------------------- URL fetcher
-
-
-class SafeFetcher(URLFetcher):
-    """Serves only vetted files: the theme's and those inside the source's folder.
-
-    ``roots`` are folders whose files may be read (the theme's ``styles/``);
-    ``files`` are single files checked in advance (the images); ``remote`` are
-    http(s) URLs allowed by ``--allow-remote``.  Anything else raises, and the
-    fetcher is built with ``fail_on_errors`` so that WeasyPrint stops instead
-    of printing a page with a hole.  ``refused`` lists what was turned away.
-    """
-
-    def __init__(self, files: set[Path], roots: list[Path], remote: set[str] = frozenset(), **kwargs):
-        kwargs.setdefault("fail_on_errors", True)
-        kwargs.setdefault("allowed_protocols", ("file", "http", "https") if remote else ("file",))
-        super().__init__(**kwargs)
-        self.files = {Path(f).resolve() for f in files}
-        self.roots = [Path(r).resolve() for r in roots]
-        self.remote = set(remote)
-        self.refused: list[str] = []
-
-    def fetch(self, url, headers=None):
-        if url in self.remote:
-            return super().fetch(url, headers)
-        if not url.lower().startswith("file:"):
-            self.refused.append(url)
-            raise ValueError(f"pubconv refuses to fetch {url!r}")
-        from urllib.parse import urlsplit
-        from urllib.request import url2pathname
-
-        try:
-            path = Path(url2pathname(urlsplit(url).path)).resolve()
-        except (OSError, RuntimeError):
-            self.refused.append(url)
-            raise ValueError(f"pubconv cannot resolve {url!r}") from None
-        allowed = path in self.files or any(path.is_relative_to(root) for root in self.roots)
-        if not allowed or not path.is_file():
-            self.refused.append(url)
-            raise ValueError(f"pubconv refuses to read {path}: not a vetted file")
-        import mimetypes
-
-        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
-
-
-def make_fetcher(base_dir: Path, images: dict, styles_dirs: list[Path], allow_remote: bool) -> SafeFetcher:
-    files = {p for p in images.values() if isinstance(p, Path)}
-    remote = {u for u in images.values() if isinstance(u, str)} if allow_remote else set()
-    return SafeFetcher(files, styles_dirs, remote)
-
-
-# ---------------------------------------------------------------- rendering
+#: Layout mechanics the repairs rely on (not theme: a user's print.css cannot drop them).
+_MECHANICS = """
+.pdf-break-before { break-before: page; }
+"""
+_BLOCK_TAGS = frozenset("p li blockquote h1 h2 h3 h4 h5 h6 figure table pre dd dt".split())
+_BLOCK_ATTR = "data-pdf-b"
 
 
 def render_with_notes(doc: Document, html: str, css: str, fetcher: SafeFetcher, styles_dir: Path,
                       variant: str | None, report: Report):
     """Lay ``html`` out until every footnote is whole and starts on the page of its call.
 
-    Returns WeasyPrint's rendered ``Document``.  Each pass that finds a
-    misplaced note splits the first such note (document order: fixing it moves
-    everything after it) and lays out again.
+    Returns WeasyPrint's rendered ``Document`` (to be written with ``write_pdf``).
     """
     tree = etree.fromstring(html.encode("utf-8"))
-    stylesheet = CSS(string=css, base_url=styles_dir.as_uri() + "/", url_fetcher=fetcher)
+    _number_blocks(tree)
+    stylesheet = CSS(string=css + _MECHANICS, base_url=styles_dir.as_uri() + "/", url_fetcher=fetcher)
     options = {"pdf_variant": variant, "pdf_tags": bool(variant and "ua" in variant)}
-    notes = _note_groups(tree)
-    tried: dict[tuple[str, int, int], int] = {}
-    for _ in range(MAX_PASSES):
+    notes = {span.get("id"): Note(span) for span in tree.iter(f"{_H}span")
+             if "footnote" in (span.get("class") or "").split() and span.get("id")}
+    attempts: dict[tuple[str, str], int] = {}
+    problem = None
+    for _ in range(MAX_PASSES + 3 * len(notes)):
         rendered = _render(tree, doc, stylesheet, fetcher, options)
         layout = Layout.read(rendered)
         problem = first_problem(notes, layout)
         if problem is None:
             return rendered
-        note_id, piece_id, reason = problem
-        # Each retry of the same piece on the same page asks for fewer lines.
-        key = (piece_id, *layout.where(piece_id, note_id))
-        tried[key] = tried.get(key, 0) + 1
-        if not _split(tree, notes, note_id, piece_id, reason, layout, shrink=tried[key] - 1):
+        if not repair(tree, notes, problem, layout, attempts):
             break
+    note_id, _, reason = problem
     n = note_id.removeprefix("fn-")
-    raise PubconvError(f"footnote {n} could not be placed whole on the page of its call ({reason}); "
-                       "shorten it or split it", _note_pos(doc, n), "footnote-overflow")
+    raise PubconvError(f"footnote {n} cannot be set whole starting on the page of its call ({reason})",
+                       _note_pos(doc, n), "footnote-overflow")
+
+
+def _render(tree, doc: Document, stylesheet, fetcher: SafeFetcher, options):
+    text = etree.tostring(tree, encoding="unicode")
+    base_url = Path(doc.base_dir).resolve().as_uri() + "/"
+    try:
+        html = HTML(string=text, base_url=base_url, url_fetcher=fetcher)
+        return html.render(stylesheets=[stylesheet], **options)
+    except FatalURLFetchingError as exc:
+        refused = fetcher.refused[-1] if fetcher.refused else str(exc)
+        raise PubconvError(f"the PDF renderer asked for {refused!r}, which pubconv does not serve",
+                           SourcePos(doc.path), "refused-resource") from None
+
+
+def _number_blocks(tree: etree._Element) -> None:
+    """Give every block an id that the layout reports back (``data-pdf-b``)."""
+    blocks = (e for e in tree.iter() if isinstance(e.tag, str) and etree.QName(e).localname in _BLOCK_TAGS)
+    for i, el in enumerate(blocks):
+        el.set(_BLOCK_ATTR, str(i))
 
 
 def _note_pos(doc: Document, n: str) -> SourcePos:
@@ -137,7 +114,7 @@ class Piece:
     page: int
     top: float
     bottom: float
-    lines: list[str]
+    lines: list[str]  # the text of each line, as laid out
     line_height: float
 
 
@@ -145,57 +122,67 @@ class Piece:
 class PageInfo:
     content_top: float
     content_bottom: float
-    area_top: float | None  # the footnote area's border-box top, if the page has notes
-    area_overhead: float  # margin + border + padding of the footnote area
     pieces: list[str] = field(default_factory=list)
     body_line_height: float = 0.0
+    blocks: list[str] = field(default_factory=list)  # data-pdf-b of the body lines, in order
 
 
 @dataclass
 class Layout:
     pages: list[PageInfo]
     pieces: dict[str, Piece]
-    anchors: dict[str, tuple[int, tuple[float, float, float, float]]]  # first page with the anchor
+    anchors: dict[str, tuple[int, tuple[float, float, float, float]]]  # first page with each anchor
+    area_overhead: float  # margin, border and padding of the note area
+    area_limit: float  # the note area's max-height (plus overhead), as laid out
 
     @classmethod
     def read(cls, rendered) -> "Layout":
         pages, pieces, anchors = [], {}, {}
-        overhead = None
+        overhead, limit = 0.0, math.inf
         for index, page in enumerate(rendered.pages):
             box = page._page_box
             for name, rect in page.anchors.items():
                 anchors.setdefault(name, (index, rect))
+            top, bottom = box.content_box_y(), box.content_box_y() + box.height
             area = next((c for c in box.children if isinstance(c, boxes.FootnoteAreaBox)), None)
-            info = PageInfo(box.content_box_y(), box.content_box_y() + box.height, None, 0.0)
+            info = PageInfo(top, bottom)
             if area is not None and area.children:
-                info.area_top = area.position_y
                 overhead = area.margin_height() - area.height
+                if isinstance(area.max_height, (int, float)):
+                    limit = min(limit, area.max_height + overhead)
                 for child in area.children:
                     piece_id = child.element.get("id") if child.element is not None else None
-                    if not piece_id:
-                        continue
-                    lines = [b for b in child.descendants() if isinstance(b, boxes.LineBox)]
-                    texts = ["".join(t.text for t in line.descendants() if isinstance(t, boxes.TextBox))
-                             for line in lines]
-                    real = [(line, text) for line, text in zip(lines, texts) if text.strip()]
-                    height = (sum(line.height for line, _ in real) / len(real)) if real else 0.0
-                    pieces[piece_id] = Piece(piece_id, index, child.position_y,
-                                             child.position_y + child.margin_height(),
-                                             [text for _, text in real], height)
-                    info.pieces.append(piece_id)
+                    if piece_id:
+                        pieces[piece_id] = _piece(piece_id, index, child)
+                        info.pieces.append(piece_id)
             info.body_line_height = _body_line_height(box)
+            _line_blocks(box.children[0], None, info.blocks)
             pages.append(info)
-        for info in pages:
-            if info.area_top is None:
-                info.area_overhead = overhead or 0.0
-            else:
-                info.area_overhead = overhead or 0.0
-        return cls(pages, pieces, anchors)
+        return cls(pages, pieces, anchors, overhead, limit)
 
-    def where(self, piece_id: str, note_id: str) -> tuple[int, int]:
-        piece = self.pieces.get(piece_id)
-        call = self.anchors.get("fnref-" + note_id.removeprefix("fn-"))
-        return (piece.page if piece else -1, call[0] if call else -1)
+    def call(self, note: Note) -> tuple[int, tuple[float, float, float, float]] | None:
+        return self.anchors.get(f"fnref-{note.number}")
+
+
+def _piece(piece_id: str, page: int, box) -> Piece:
+    lines = [b for b in box.descendants() if isinstance(b, boxes.LineBox)]
+    texts = ["".join(t.text for t in line.descendants() if isinstance(t, boxes.TextBox)) for line in lines]
+    real = [(line, text) for line, text in zip(lines, texts) if text.strip()]
+    height = sum(line.height for line, _ in real) / len(real) if real else 0.0
+    return Piece(piece_id, page, box.position_y, box.position_y + box.margin_height(),
+                 [text for _, text in real], height)
+
+
+def _line_blocks(box, current: str | None, out: list[str]) -> None:
+    element = getattr(box, "element", None)
+    if element is not None and element.get(_BLOCK_ATTR) is not None:
+        current = element.get(_BLOCK_ATTR)
+    if isinstance(box, boxes.LineBox):
+        if current is not None and (not out or out[-1] != current):
+            out.append(current)
+        return
+    for child in getattr(box, "children", ()):
+        _line_blocks(child, current, out)
 
 
 def _body_line_height(page_box) -> float:
@@ -205,30 +192,19 @@ def _body_line_height(page_box) -> float:
     return 0.0
 
 
-def _note_groups(tree: etree._Element) -> dict[str, list[str]]:
-    """``{note id: [piece ids in order]}`` for every footnote span in the XHTML."""
-    groups: dict[str, list[str]] = {}
-    for span in tree.iter(f"{_H}span"):
-        classes = (span.get("class") or "").split()
-        if "footnote" in classes and span.get("id"):
-            base = span.get("data-note") or span.get("id")
-            groups.setdefault(base, []).append(span.get("id"))
-    return groups
-
-
-def first_problem(notes: dict[str, list[str]], layout: Layout) -> tuple[str, str, str] | None:
-    """The first note (in call order) that is lost, cut, deferred or out of order, or ``None``."""
-    for note_id, piece_ids in notes.items():
-        call = layout.anchors.get("fnref-" + note_id.removeprefix("fn-"))
+def first_problem(notes: dict[str, Note], layout: Layout) -> tuple[str, str, str] | None:
+    """The first note (in call order) lost, cut, away from its call or out of order; else ``None``."""
+    for note_id, note in notes.items():
+        call = layout.call(note)
         previous = None
-        for i, piece_id in enumerate(piece_ids):
+        for index, piece_id in enumerate(note.part_ids()):
             piece = layout.pieces.get(piece_id)
             if piece is None:
                 return note_id, piece_id, "missing from the pages"
             page = layout.pages[piece.page]
             if piece.top < page.content_top - 0.5 or piece.bottom > page.content_bottom + 0.5:
                 return note_id, piece_id, "longer than the room on its page"
-            if i == 0 and call is not None and piece.page != call[0]:
+            if index == 0 and call is not None and piece.page != call[0]:
                 return note_id, piece_id, "moved to another page than its call"
             if previous is not None and piece.page not in (previous.page, previous.page + 1):
                 return note_id, piece_id, "continued out of order"
@@ -236,198 +212,175 @@ def first_problem(notes: dict[str, list[str]], layout: Layout) -> tuple[str, str
     return None
 
 
-# ---------------------------------------------------------------- splitting
+# ---------------------------------------------------------------- repairs
 
 
-def _split(tree, notes, note_id: str, piece_id: str, reason: str, layout: Layout, shrink: int) -> bool:
-    """Split the piece ``piece_id`` so that its first part fits where it must go. False if impossible."""
-    piece = layout.pieces.get(piece_id)
-    if piece is None or not piece.lines or piece.line_height <= 0:
-        return False
-    pieces = notes[note_id]
-    first = pieces.index(piece_id) == 0
-    call = layout.anchors.get("fnref-" + note_id.removeprefix("fn-"))
-    if first and call is not None:
-        page_index, rect = call
-        page = layout.pages[page_index]
-        body_bottom = rect[3] + page.body_line_height  # the call's line, and one more for widows
-    else:
-        page_index = piece.page
-        page = layout.pages[page_index]
-        body_bottom = page.content_top + 3 * page.body_line_height  # leave the body a few lines
-    # Notes already on that page before this one keep their room.
-    others = [layout.pieces[p] for p in page.pieces if p != piece_id and _before(notes, p, piece_id)]
-    used = sum(p.bottom - p.top for p in others)
-    room = page.content_bottom - body_bottom - used - page.area_overhead - 2.0
-    lines = int(math.floor(room / piece.line_height)) - shrink
-    lines = min(lines, len(piece.lines) - 1)
-    if lines < 1:
-        if shrink == 0 and len(piece.lines) > 1:
-            lines = 1
-        else:
-            return False
-    span = next(tree.iter(f"{_H}span"), None)
-    span = next((s for s in tree.iter(f"{_H}span") if s.get("id") == piece_id), None)
-    if span is None:
-        return False
-    offset = _offset_after_lines(span, piece.lines[:lines])
-    if offset is None:
-        return False
-    new_id = _next_piece_id(note_id, pieces)
-    if not split_note(span, offset, new_id, note_id):
-        return False
-    pieces.insert(pieces.index(piece_id) + 1, new_id)
-    return True
+def repair(tree, notes: dict[str, Note], problem, layout: Layout, attempts: dict) -> bool:
+    """Change the XHTML so that the next layout fixes ``problem``; False if out of ideas.
 
-
-def _before(notes: dict[str, list[str]], a: str, b: str) -> bool:
-    order = [p for group in notes.values() for p in group]
-    return order.index(a) < order.index(b) if a in order and b in order else True
-
-
-def _next_piece_id(note_id: str, pieces: list[str]) -> str:
-    k = 2
-    while f"{note_id}-part{k}" in pieces:
-        k += 1
-    return f"{note_id}-part{k}"
-
-
-_SQUEEZE = re.compile(r"\s+")
-_HYPHENS = "\u2010\u00ad-"
-
-
-def _offset_after_lines(span: etree._Element, lines: list[str]) -> int | None:
-    """The character offset in ``span``'s text where the word after ``lines`` starts.
-
-    Compared without whitespace (the layout collapses it) and with the
-    hyphens that hyphenation adds at line ends dropped; a word hyphenated at
-    the last line's end goes whole to the next part.
+    In order: continuations of an earlier note that went ahead of this note
+    move behind it; a note (or part) that would fit on the page where it
+    belongs but was pushed on gets a page break before the paragraph that
+    pushed it; a note too long for its room is cut to fit (the next part
+    takes the rest).
     """
-    text = "".join(span.itertext())
-    squeezed, index_map = [], []
-    for i, ch in enumerate(text):
-        if not ch.isspace():
-            squeezed.append(ch)
-            index_map.append(i)
-    target = "".join(squeezed)
-    pos = 0
-    for line in lines:
-        chunk = _SQUEEZE.sub("", line)
-        if target.startswith(chunk, pos):
-            pos += len(chunk)
-        elif chunk and chunk[-1] in _HYPHENS and target.startswith(chunk[:-1], pos):
-            pos += len(chunk) - 1
-        else:
-            return None
-    if pos >= len(target):
-        return None
-    offset = index_map[pos]
-    # Back to the start of the word (a hyphenated word moves whole).
-    while offset > 0 and not text[offset - 1].isspace():
-        offset -= 1
-    return offset if offset > 0 else None
-
-
-def split_note(span: etree._Element, offset: int, new_id: str, note_id: str) -> bool:
-    """Cut the footnote ``span`` at text ``offset``: it keeps the text before, a new span after it the rest."""
-    left, right = copy.deepcopy(span), copy.deepcopy(span)
-    _keep(left, 0, offset)
-    _keep(right, offset, None)
-    if not "".join(left.itertext()).strip() or not "".join(right.itertext()).strip():
+    note_id, piece_id, reason = problem
+    key = (piece_id, reason)
+    attempts[key] = attempts.get(key, 0) + 1
+    tries = attempts[key]
+    if tries > MAX_TRIES_PER_PROBLEM:
         return False
-    # Was a paragraph cut in two? Then its first part is set full and the rest is not indented.
-    left_last = [p for p in left.iter(f"{_H}span") if "fn-p" in (p.get("class") or "").split()]
-    right_first = [p for p in right.iter(f"{_H}span") if "fn-p" in (p.get("class") or "").split()]
-    text = "".join(span.itertext())
-    mid_paragraph = offset > 0 and not _paragraph_starts_at(span, offset)
-    if mid_paragraph and left_last and right_first:
-        _add_class(left_last[-1], "fn-split")
-        _add_class(right_first[0], "fn-cont-p")
-    del text
-    right.set("id", new_id)
-    right.set("data-note", note_id)
-    _add_class(right, "fn-cont")
-    for attr in ("role", f"{{{_OPS}}}type"):
-        right.attrib.pop(attr, None)  # one note, one footnote role
-    right.tail = span.tail
-    left.tail = None
-    parent = span.getparent()
-    index = parent.index(span)
-    parent.remove(span)
-    parent.insert(index, left)
-    parent.insert(index + 1, right)
-    return True
-
-
-_OPS = "http://www.idpf.org/2007/ops"
-
-
-def _paragraph_starts_at(span: etree._Element, offset: int) -> bool:
-    pos = 0
-    for node, slot in _slots(span):
-        value = getattr(node, slot) or ""
-        if slot == "text" and "fn-p" in (node.get("class") or "").split() and pos == offset:
+    note = notes[note_id]
+    piece = layout.pieces.get(piece_id)
+    if piece is None:
+        return False
+    index = note.part_ids().index(piece_id)
+    call = layout.call(note)
+    if reason.startswith(("moved", "continued")):
+        if index == 0:
+            if call is None:
+                return False
+            expected = call[0]
+            if _move_continuations(tree, notes, note, expected, layout):
+                return True
+        else:
+            expected = layout.pieces[note.part_ids()[index - 1]].page + 1
+        room = _room(layout, notes, note, piece_id, expected, first=index == 0)
+        if piece.bottom - piece.top <= room and _break_before_last_block(tree, layout, expected):
             return True
-        if pos > offset:
-            break
-        pos += len(value)
+        if index == 0 and _make_room(tree, notes, note, piece, expected, layout):
+            return True
+        if reason.startswith("continued"):
+            return False
+    return _cut(tree, note, index, piece, layout, notes, shrink=2 * (tries - 1))
+
+
+def _move_continuations(tree, notes: dict[str, Note], note: Note, page_index: int, layout: Layout) -> bool:
+    """Put continuations of earlier notes called on ``page_index`` behind this note."""
+    moved = False
+    for other in notes.values():
+        if other is note or not other.cuts or other.after == note.id:
+            continue
+        first = layout.pieces.get(other.id)
+        second = layout.pieces.get(other.part_ids()[1])
+        if first is None or second is None or first.page != page_index or second.page <= page_index:
+            continue
+        if not _precedes(tree, other.id, note.id):
+            continue
+        other.after = note.id
+        other.place(tree)
+        moved = True
+    return moved
+
+
+def _make_room(tree, notes: dict[str, Note], note: Note, piece: Piece, page_index: int, layout: Layout) -> bool:
+    """Shorten an earlier note that continues past ``page_index`` so that ``note`` fits there too.
+
+    A note called on a page has a better claim to it than the tail of an
+    earlier note, which can continue on the next page anyway.
+    """
+    order = [p for n in notes.values() for p in n.part_ids()]
+    page = layout.pages[page_index]
+    for other_id in reversed(page.pieces):
+        if other_id not in order or order.index(other_id) > order.index(piece.id):
+            continue
+        other = next(n for n in notes.values() if other_id in n.part_ids())
+        index = other.part_ids().index(other_id)
+        if other is note or index == len(other.cuts):
+            continue  # a part that ends its note cannot hand text on
+        hog = layout.pieces[other_id]
+        need = math.ceil((piece.bottom - piece.top) / max(hog.line_height, 1.0)) + 1
+        lines = len(hog.lines) - need
+        if lines < 1:
+            return False
+        start, _ = other.bounds(index)
+        offset = offset_after_lines(other.text, other.starts, start, hog.lines[:lines])
+        if offset is None or not other.cut(index, offset):
+            return False
+        other.place(tree)
+        return True
     return False
 
 
-def _add_class(el: etree._Element, name: str) -> None:
-    classes = (el.get("class") or "").split()
-    if name not in classes:
-        el.set("class", " ".join([*classes, name]))
+def _precedes(tree, a_id: str, b_id: str) -> bool:
+    for el in tree.iter(f"{_H}span"):
+        if el.get("id") == a_id:
+            return True
+        if el.get("id") == b_id:
+            return False
+    return False
 
 
-def _slots(root: etree._Element):
-    """(element, "text" | "tail") in document order, for ``root``'s content (not its own tail)."""
-    def walk(node):
-        yield node, "text"
-        for child in node:
-            yield from walk(child)
-            yield child, "tail"
-    yield from walk(root)
+def _room(layout: Layout, notes: dict[str, Note], note: Note, piece_id: str, page_index: int,
+          first: bool) -> float:
+    """The height a note (part) could take on ``page_index``: below its call's line if ``first``."""
+    page = layout.pages[page_index]
+    call = layout.call(note)
+    if first and call is not None and call[0] == page_index:
+        # The call's line and two more: WeasyPrint moves a note away rather
+        # than leave the lines after its call without widows.
+        body_bottom = call[1][3] + 3 * page.body_line_height
+    else:
+        body_bottom = page.content_top + 3 * page.body_line_height  # leave the body a few lines
+    order = [p for n in notes.values() for p in n.part_ids()]
+    used = sum(layout.pieces[p].bottom - layout.pieces[p].top for p in page.pieces
+               if p != piece_id and p in order and piece_id in order and order.index(p) < order.index(piece_id))
+    room = page.content_bottom - body_bottom
+    return min(room, layout.area_limit) - used - layout.area_overhead - 2.0
 
 
-def _keep(root: etree._Element, start: int, end: int | None) -> None:
-    """Keep only characters ``start:end`` of ``root``'s text content, dropping emptied elements."""
-    pos = 0
-    for node, slot in list(_slots(root)):
-        value = getattr(node, slot)
-        if not value:
-            continue
-        lo, hi = pos, pos + len(value)
-        pos = hi
-        a = max(start, lo) - lo
-        b = (min(end, hi) if end is not None else hi) - lo
-        setattr(node, slot, value[a:b] if b > a else None)
-    # Drop elements left without text (post-order), keeping the tails of the kept.
-    for node in reversed(list(root.iter())):
-        if node is root or not isinstance(node.tag, str):
-            continue
-        if "".join(node.itertext()) == "" and etree.QName(node).localname not in ("br", "img"):
-            _remove_keep_tail(node)
+def _break_before_last_block(tree, layout: Layout, page_index: int) -> bool:
+    """Force a page break before the block that starts at the foot of ``page_index``."""
+    page = layout.pages[page_index]
+    if not page.blocks:
+        return False
+    last = page.blocks[-1]
+    if page_index > 0 and last in layout.pages[page_index - 1].blocks:
+        return False  # it started on an earlier page: a break before it would not help
+    el = next((e for e in tree.iter() if isinstance(e.tag, str) and e.get(_BLOCK_ATTR) == last), None)
+    if el is None:
+        return False
+    previous = el.getprevious()
+    if previous is not None and etree.QName(previous).localname in ("h2", "h3", "h4", "h5", "h6"):
+        el = previous  # keep the heading with its paragraph
+    if "pdf-break-before" in (el.get("class") or "").split():
+        return False
+    add_class(el, "pdf-break-before")
+    return True
 
 
-def _remove_keep_tail(node: etree._Element) -> None:
-    parent = node.getparent()
-    if node.tail:
-        previous = node.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + node.tail
-        else:
-            parent.text = (parent.text or "") + node.tail
-    parent.remove(node)
+def _cut(tree, note: Note, index: int, piece: Piece, layout: Layout, notes: dict[str, Note],
+         shrink: int) -> bool:
+    """End part ``index`` of ``note`` after as many lines as fit where it must stand."""
+    if not piece.lines or piece.line_height <= 0:
+        return False
+    call = layout.call(note)
+    page_index = call[0] if index == 0 and call is not None else piece.page
+    page = layout.pages[page_index]
+    room = _room(layout, notes, note, piece.id, page_index, first=index == 0)
+    if index > 0 or piece.page == page_index:
+        # Already on its page: it may use what lies below its own top.
+        room = min(room, page.content_bottom - max(piece.top, page.content_top) - 2.0) \
+            if piece.top >= page.content_top else room
+    lines = min(int(room // piece.line_height) - shrink, len(piece.lines) - 1)
+    if lines < 1:
+        if index == 0 and shrink == 0:
+            # No room beside the call: start the call's paragraph on the next page.
+            block = _call_block(tree, note)
+            if block is not None and "pdf-break-before" not in (block.get("class") or ""):
+                add_class(block, "pdf-break-before")
+                return True
+        return False
+    start, _ = note.bounds(index)
+    offset = offset_after_lines(note.text, note.starts, start, piece.lines[:lines])
+    if offset is None or not note.cut(index, offset):
+        return False
+    note.place(tree)
+    return True
 
 
-def _render(tree, doc: Document, stylesheet, fetcher, options):
-    text = etree.tostring(tree, encoding="unicode")
-    base_url = Path(doc.base_dir).resolve().as_uri() + "/"
-    try:
-        return HTML(string=text, base_url=base_url, url_fetcher=fetcher).render(stylesheets=[stylesheet],
-                                                                                 **options)
-    except FatalURLFetchingError as exc:
-        refused = fetcher.refused[-1] if fetcher.refused else str(exc)
-        raise PubconvError(f"the PDF renderer asked for {refused!r}, which pubconv does not serve",
-                           SourcePos(doc.path), "refused-resource") from None
+def _call_block(tree, note: Note):
+    call = next((a for a in tree.iter(f"{_H}a") if a.get("id") == f"fnref-{note.number}"), None)
+    while call is not None and call.get(_BLOCK_ATTR) is None:
+        call = call.getparent()
+    return call

@@ -56,10 +56,10 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
     html = _xhtml.render(doc, options, report, target="pdf")
     css = theme.read_style("print.css", options.theme_dir)
 
-    from . import _pdf_notes  # imports WeasyPrint
+    from . import _pdf_fetch, _pdf_notes  # these import WeasyPrint
 
     styles_dirs = theme.search_path("styles", options.theme_dir)
-    fetcher = _pdf_notes.make_fetcher(doc.base_dir, images, styles_dirs, options.allow_remote)
+    fetcher = _pdf_fetch.make_fetcher(images, styles_dirs, options.allow_remote)
     rendered = _pdf_notes.render_with_notes(doc, html, page_css + css, fetcher,
                                             styles_dirs[0], variant, report)
     _set_metadata(rendered, doc)

@@ -1,0 +1,459 @@
+"""The PDF writer, checked through readers of the PDF it writes.
+
+Per-page text comes from poppler's ``pdftotext -bbox`` (words with their boxes):
+footnote words are the small words below the last body line of a page, so the
+notes of the whole document, read page after page, must equal the notes of the
+intermediate in order (nothing lost, nothing twice).  Link annotations give the
+page of each call.  Fonts, metadata, outline, XMP and structure come from pikepdf.
+"""
+from __future__ import annotations
+
+import copy
+import os
+import re
+import shutil
+import subprocess
+from io import BytesIO
+from pathlib import Path
+
+import pikepdf
+import pytest
+from lxml import etree
+
+from pubconv import document
+from pubconv.document import E, q, text_of
+from pubconv.errors import Collector, PubconvError
+from pubconv.writers import WriteOptions, pdf
+
+ROOT = Path(__file__).resolve().parents[2]
+LONG_NOTES = ROOT / "fixtures" / "intermediate" / "long-notes" / "long-notes.pubconv.xml"
+PT_PER_MM = 72 / 25.4
+
+
+def need(tool: str) -> str:
+    found = shutil.which(tool)
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail(f"{tool} (poppler-utils) is required in CI")
+    pytest.skip(f"{tool} (poppler-utils) is not installed")
+
+
+def load(path: Path) -> document.Document:
+    return document.parse(path.read_bytes(), str(path), path.parent)
+
+
+def write(doc, **options) -> bytes:
+    found = Collector()
+    data = pdf.write(doc, WriteOptions(**options), found)
+    assert not found.errors
+    return data
+
+
+@pytest.fixture(scope="module")
+def long_notes():
+    return load(LONG_NOTES)
+
+
+@pytest.fixture(scope="module")
+def complete_pdf(complete_intermediate):
+    return write(complete_intermediate)
+
+
+@pytest.fixture(scope="module")
+def long_pdf(long_notes):
+    return write(long_notes)
+
+
+# ---------------------------------------------------------------- reading the PDF back
+
+
+def words_by_page(data: bytes, tmp: Path) -> list[list[tuple[str, float, float, float]]]:
+    """Per page: (word, yMin, yMax, height) in reading order, in PDF points from the top."""
+    need("pdftotext")
+    src = tmp / "doc.pdf"
+    src.write_bytes(data)
+    xml = subprocess.run(["pdftotext", "-bbox", str(src), "-"], check=True, capture_output=True).stdout
+    xml = re.sub(rb"<!DOCTYPE[^>]*>", b"", xml)
+    root = etree.fromstring(xml, etree.XMLParser(recover=True))
+    pages = []
+    for page in root.iter("{*}page"):
+        words = []
+        for w in page.iter("{*}word"):
+            y0, y1 = float(w.get("yMin")), float(w.get("yMax"))
+            words.append((w.text or "", y0, y1, y1 - y0))
+        pages.append(words)
+    return pages
+
+
+def squeeze(text: str) -> str:
+    """Compare text without spaces and hyphens: line breaks and hyphenation vary."""
+    return re.sub(r"[\s\u00ad\u2010\u2011-]+", "", text)
+
+
+def note_text_by_page(data: bytes, tmp: Path, top_mm: float = 24, bottom_mm: float = 26) -> list[str]:
+    """The footnote text of each page: note-size words below the last body-size word, inside the margins."""
+    out = []
+    with pikepdf.open(BytesIO(data)) as pdf_file:
+        heights = [float(p.mediabox[3]) - float(p.mediabox[1]) for p in pdf_file.pages]
+    for words, height in zip(words_by_page(data, tmp), heights):
+        top, bottom = top_mm * PT_PER_MM, height - bottom_mm * PT_PER_MM
+        inside = [w for w in words if w[1] >= top - 1 and w[2] <= bottom + 1]
+        body = [w for w in inside if w[3] >= 10]
+        floor = max((w[2] for w in body), default=top)
+        # The theme sets notes at 8.5pt (a word box of ~8.56pt); tables, captions
+        # and references are 9pt or more, the body 10.5pt.
+        out.append("".join(w[0] for w in inside if w[1] >= floor - 0.5 and 8.2 <= w[3] <= 8.9))
+    return out
+
+
+def call_pages(data: bytes) -> dict[str, int]:
+    """{note number: page index} from the links of the calls (``#fn-N``)."""
+    found = {}
+    with pikepdf.open(BytesIO(data)) as pdf_file:
+        for index, page in enumerate(pdf_file.pages):
+            for annot in page.obj.get("/Annots", []):
+                dest = annot.get("/Dest")
+                if dest is not None and re.fullmatch(r"fn-\d+", str(dest)):
+                    n = str(dest)[3:]
+                    found.setdefault(n, index)
+                    rect = [float(v) for v in annot["/Rect"]]
+                    assert abs(rect[3] - rect[1]) > 2, "a call's link must have a clickable height"
+    return found
+
+
+def expected_notes(doc) -> list[tuple[str, str]]:
+    return [(n.get("n"), squeeze(n.get("n") + text_of(n, notes=True))) for n in doc.xpath("//p:note")]
+
+
+def note_pages(doc, data: bytes, tmp: Path) -> dict[str, list[int]]:
+    """{note number: pages holding its text}, checking that the pages hold every note once, whole, in order.
+
+    A page's note area is: the rest of a note continued from the page before
+    (if any), then the notes called on the page, one of which may go on to
+    the next page.  Anything else (a lost piece, a duplicate, a swap) fails.
+    """
+    pages = [squeeze(t) for t in note_text_by_page(data, tmp)]
+    notes = expected_notes(doc)
+    assert notes, "the document has notes"
+    where: dict[str, list[int]] = {}
+    queue = list(notes)
+    pending: tuple[str, str] | None = None  # (number, text still to print)
+    for index, text in enumerate(pages):
+        pos = 0
+        if pending is not None and text:
+            n, rest = pending
+            if text.startswith(rest):
+                pos, pending = len(rest), None
+            else:
+                assert rest.startswith(text), f"page {index + 1}: note {n} does not continue here"
+                pos, pending = len(text), (n, rest[len(text):])
+            where[n].append(index)
+        while pos < len(text):
+            assert queue, f"page {index + 1}: text after the last note: {text[pos:pos + 60]!r}"
+            n, full = queue.pop(0)
+            where[n] = [index]
+            rest = text[pos:]
+            if rest.startswith(full):
+                pos += len(full)
+                continue
+            # Split: its first part is followed by the other notes of the page.
+            common = len(os.path.commonprefix([rest, full]))
+            assert common >= len(n) + 20, f"page {index + 1}: expected note {n}, found {rest[:60]!r}"
+            assert pending is None, f"page {index + 1}: notes {pending[0]} and {n} both go on"
+            pending = (n, full[common:])
+            pos += common
+    assert pending is None, f"note {pending[0]} is cut short at the end"
+    assert not queue, f"notes never printed: {[n for n, _ in queue]}"
+    return where
+
+
+def check_notes(doc, data: bytes, tmp: Path) -> dict[str, list[int]]:
+    """Every note once, whole, in order, starting on the page of its call."""
+    where = note_pages(doc, data, tmp)
+    calls = call_pages(data)
+    assert sorted(calls, key=int) == sorted(where, key=int)
+    for n, pages in where.items():
+        assert pages[0] == calls[n], f"note {n} starts on page {pages[0] + 1}, its call is on page {calls[n] + 1}"
+        assert pages == list(range(pages[0], pages[0] + len(pages))), f"note {n} skips a page: {pages}"
+    return where
+
+
+# ---------------------------------------------------------------- footnotes
+
+
+def test_complete_notes_at_the_foot_of_their_pages(complete_intermediate, complete_pdf, tmp_path):
+    check_notes(complete_intermediate, complete_pdf, tmp_path)
+
+
+def test_long_notes_lose_nothing(long_notes, long_pdf, tmp_path):
+    where = check_notes(long_notes, long_pdf, tmp_path)
+    # The long note is longer than a page: it was split and continues on the next.
+    assert len(where["3"]) == 2
+
+
+def test_three_paragraph_note_stays_whole(long_notes, long_pdf, tmp_path):
+    note = long_notes.xpath("//p:note[@n='2']")[0]
+    assert len(note.findall(q("p"))) == 3
+    per_page = [squeeze(t) for t in note_text_by_page(long_pdf, tmp_path)]
+    text = squeeze("2" + text_of(note, notes=True))
+    assert sum(t.count(text) for t in per_page) == 1
+    assert len(check_notes(long_notes, long_pdf, tmp_path)["2"]) == 1
+
+
+def test_seed_notes_on_the_page_of_their_call(seed_path, tmp_path):
+    from pubconv import api
+
+    doc = api.read(seed_path)
+    assert len(doc.xpath("//p:note")) == 11
+    check_notes(doc, write(doc), tmp_path)
+
+
+def test_seed_glyphs_are_all_there(seed_path, tmp_path):
+    from pubconv import api
+
+    doc = api.read(seed_path)
+    text = "".join(w[0] for page in words_by_page(write(doc), tmp_path) for w in page)
+    for ch in "éà‘’“”–":
+        assert ch in text, ch
+
+
+def test_a_note_of_several_pages_is_split_over_them(long_notes, tmp_path):
+    doc = document.Document(copy.deepcopy(long_notes.root), long_notes.path, long_notes.base_dir)
+    note = doc.xpath("//p:note[@n='1']")[0]
+    note[0].text = " ".join(f"w{i}" for i in range(2500))  # about three pages of note
+    where = check_notes(doc, write(doc), tmp_path)
+    assert len(where["1"]) >= 3
+
+
+# ---------------------------------------------------------------- the rest of the page
+
+
+def test_fonts_embedded_and_subset(complete_pdf):
+    names = set()
+    with pikepdf.open(BytesIO(complete_pdf)) as pdf_file:
+        for page in pdf_file.pages:
+            for font in page.resources.get("/Font", {}).values():
+                descendants = font.get("/DescendantFonts")
+                target = descendants[0] if descendants is not None else font
+                descriptor = target.get("/FontDescriptor")
+                assert descriptor is not None
+                assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font.get("/BaseFont")
+                base = str(target.get("/BaseFont"))
+                assert re.match(r"/[A-Z]{6}\+", base), f"{base} is not a subset"
+                names.add(base.split("+", 1)[1])
+    assert "TeX-Gyre-Pagella" in names and "TeX-Gyre-Pagella-Italic" in names, names
+
+
+def test_metadata_and_outline(complete_pdf, monkeypatch):
+    with pikepdf.open(BytesIO(complete_pdf)) as pdf_file:
+        info = pdf_file.docinfo
+        assert str(info["/Title"]) == "Water, power and the Indus basin: a reassessment"
+        assert str(info["/Author"]) == "Ana Gonçalves-Pérez, Rahul van der Berg"
+        assert str(info["/Keywords"]) == "Indus Waters Treaty, water security"
+        assert str(info["/Subject"]) == "Notes on a treaty under strain"
+        assert str(info["/CreationDate"]).startswith("D:20220517")
+        assert str(info["/ModDate"]).startswith("D:20220517")
+        assert str(pdf_file.Root.Lang) == "en"
+        with pdf_file.open_outline() as outline:
+            top = [item.title for item in outline.root]
+            assert top == ["Water, power and the Indus basin: a reassessment"]
+            second = [item.title for item in outline.root[0].children]
+            assert second == ["A treaty under strain", "Conclusion", "References"]
+            assert [i.title for i in outline.root[0].children[0].children] == ["Flows in numbers"]
+
+
+def test_source_date_epoch_sets_the_modification_date(complete_intermediate, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    with pikepdf.open(BytesIO(write(complete_intermediate))) as pdf_file:
+        assert str(pdf_file.docinfo["/ModDate"]).startswith("D:20231114")
+        assert str(pdf_file.docinfo["/CreationDate"]).startswith("D:20220517")
+
+
+def test_header_and_page_numbers(long_pdf, tmp_path):
+    pages = words_by_page(long_pdf, tmp_path)
+    assert len(pages) >= 3
+    top = 24 * PT_PER_MM
+    first_header = [w[0] for w in pages[0] if w[2] < top]
+    assert first_header == []  # page 1 carries the title block, not the header
+    for index, words in enumerate(pages[1:], start=2):
+        header = squeeze("".join(w[0] for w in words if w[2] < top))  # letter-spaced: words come apart
+        assert "TEST3" in header and "Longnotes" in header, header
+        foot = [w[0] for w in words if w[1] > 842 - 26 * PT_PER_MM]
+        assert foot == [str(index)]
+
+
+def test_title_block_on_page_one(complete_pdf, tmp_path):
+    words = " ".join(w[0] for w in words_by_page(complete_pdf, tmp_path)[0])
+    for part in ("FOCUS 85", "Water, power and the", "Notes on a treaty under strain", "17 May 2022",
+                 "10.48251/SADF.ISSN.2406-5617.F85", "Senior Fellow at SADF"):
+        assert part in words, part
+    with pikepdf.open(BytesIO(complete_pdf)) as pdf_file:
+        uris = [str(a.A.URI) for a in pdf_file.pages[0].obj.get("/Annots", []) if "/A" in a]
+    assert "https://doi.org/10.48251/SADF.ISSN.2406-5617.F85" in uris
+
+
+def test_reference_links_and_citations(complete_pdf):
+    with pikepdf.open(BytesIO(complete_pdf)) as pdf_file:
+        uris, dests = set(), set()
+        for page in pdf_file.pages:
+            for annot in page.obj.get("/Annots", []):
+                if "/A" in annot and "/URI" in annot.A:
+                    uris.add(str(annot.A.URI))
+                if "/Dest" in annot:
+                    dests.add(str(annot.Dest))
+    assert {"https://doi.org/10.2166/wp.2019.001", "https://www.dawn.com/news/1608342"} <= uris
+    assert {"ref-1", "ref-2", "fn-1", "fnref-1"} <= dests
+
+
+# ---------------------------------------------------------------- options
+
+
+def boxes_of(data: bytes, name: str) -> list[float]:
+    with pikepdf.open(BytesIO(data)) as pdf_file:
+        return [float(v) for v in pdf_file.pages[0].obj[name]]
+
+
+@pytest.mark.parametrize("paper, size", [("A4", (595.28, 841.89)), ("Letter", (612, 792)),
+                                         ("170mm 240mm", (481.89, 680.31))])
+def test_paper(complete_intermediate, paper, size):
+    box = boxes_of(write(complete_intermediate, paper=paper), "/MediaBox")
+    assert box[2] - box[0] == pytest.approx(size[0], abs=0.1)
+    assert box[3] - box[1] == pytest.approx(size[1], abs=0.1)
+
+
+@pytest.mark.parametrize("paper", ["A4; } body { display: none", "huge", "10mm"])
+def test_bad_paper_is_an_option_error(complete_intermediate, paper):
+    with pytest.raises(PubconvError) as err:
+        pdf.write(complete_intermediate, WriteOptions(paper=paper), Collector())
+    assert err.value.code == "bad-option"
+
+
+def test_bleed_and_crop_marks(complete_intermediate, tmp_path):
+    data = write(complete_intermediate, bleed="3mm", crop_marks=True)
+    media, trim = boxes_of(data, "/MediaBox"), boxes_of(data, "/TrimBox")
+    assert media[2] - media[0] == pytest.approx(595.28 + 2 * 3 * PT_PER_MM, abs=0.2)
+    assert trim[2] - trim[0] == pytest.approx(595.28, abs=0.2)
+    # Crop marks are drawn in the bleed: the corner outside the trim box is not blank.
+    need("pdftoppm")
+    (tmp_path / "b.pdf").write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "50", "-f", "1", "-l", "1", "-png", str(tmp_path / "b.pdf"),
+                    str(tmp_path / "p")], check=True)
+    from PIL import Image
+
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
+    corner = image.crop((0, 0, int(image.width * 0.03), int(image.height * 0.03)))
+    assert corner.getextrema()[0] < 200
+
+
+def test_pdf_a_3b(complete_intermediate):
+    data = write(complete_intermediate, pdf_variant="pdf/a-3b")
+    with pikepdf.open(BytesIO(data)) as pdf_file:
+        meta = pdf_file.open_metadata()
+        assert meta.get("pdfaid:part") == "3" and meta.get("pdfaid:conformance") == "B"
+        assert "/OutputIntents" in pdf_file.Root
+
+
+def test_pdf_ua_1_is_tagged(complete_intermediate):
+    data = write(complete_intermediate, pdf_variant="pdf/ua-1")
+    with pikepdf.open(BytesIO(data)) as pdf_file:
+        meta = pdf_file.open_metadata()
+        assert meta.get("pdfuaid:part") == "1"
+        assert "/StructTreeRoot" in pdf_file.Root
+        assert bool(pdf_file.Root.MarkInfo.Marked)
+        assert str(pdf_file.Root.Lang) == "en"
+
+
+def test_unknown_variant_is_an_option_error(complete_intermediate):
+    with pytest.raises(PubconvError) as err:
+        pdf.write(complete_intermediate, WriteOptions(pdf_variant="pdf/z-9"), Collector())
+    assert err.value.code == "bad-option"
+
+
+@pytest.mark.parametrize("variant", [None, "pdf/a-3b", "pdf/ua-1"])
+def test_two_runs_same_bytes(complete_intermediate, variant):
+    assert write(complete_intermediate, pdf_variant=variant) == write(complete_intermediate, pdf_variant=variant)
+
+
+# ---------------------------------------------------------------- resources
+
+
+def with_image(tmp_path: Path, src: str) -> document.Document:
+    doc = load(ROOT / "fixtures" / "intermediate" / "complete" / "complete.pubconv.xml")
+    root = copy.deepcopy(doc.root)
+    root.xpath("//p:image", namespaces=document.XPATH_NS)[0].set("src", src)
+    folder = tmp_path / "src"
+    folder.mkdir(exist_ok=True)
+    (folder / "basin.png").write_bytes((ROOT / "fixtures/intermediate/complete/basin.png").read_bytes())
+    return document.Document(root, "c207.md", folder)
+
+
+@pytest.mark.parametrize("src, code", [
+    ("http://example.org/map.png", "remote-resource"),
+    ("https://example.org/map.png", "remote-resource"),
+    ("//example.org/map.png", "remote-resource"),
+    ("../secret.png", "outside-resource"),
+    ("/etc/hostname", "outside-resource"),
+    ("file:///etc/hostname", "outside-resource"),
+    ("missing.png", "missing-resource"),
+    ("data:image/png;base64,AAAA", "unsupported-resource"),
+])
+def test_bad_images_are_refused_before_rendering(tmp_path, monkeypatch, src, code):
+    import weasyprint
+
+    def no_render(*args, **kwargs):
+        raise AssertionError("WeasyPrint must not be reached")
+
+    monkeypatch.setattr(weasyprint.HTML, "render", no_render)
+    (tmp_path / "secret.png").write_bytes(b"x")
+    doc = with_image(tmp_path, src)
+    with pytest.raises(PubconvError) as err:
+        pdf.write(doc, WriteOptions(), Collector())
+    assert err.value.code == code
+    assert str(err.value.pos) == "c207.md:50"
+
+
+def test_symlink_out_of_the_folder_is_refused(tmp_path):
+    doc = with_image(tmp_path, "link.png")
+    (tmp_path / "outside.png").write_bytes((ROOT / "fixtures/intermediate/complete/basin.png").read_bytes())
+    (doc.base_dir / "link.png").symlink_to(tmp_path / "outside.png")
+    with pytest.raises(PubconvError) as err:
+        pdf.write(doc, WriteOptions(), Collector())
+    assert err.value.code == "outside-resource"
+
+
+def test_fetcher_refuses_without_a_request(tmp_path, monkeypatch):
+    from urllib.request import OpenerDirector
+
+    from weasyprint.urls import URLFetcher
+
+    from pubconv.writers._pdf_fetch import SafeFetcher
+
+    opened = []
+    monkeypatch.setattr(OpenerDirector, "open", lambda self, *a, **k: opened.append(a))
+    monkeypatch.setattr(URLFetcher, "fetch", lambda self, url, headers=None: opened.append(url))
+    inside = tmp_path / "doc"
+    inside.mkdir()
+    (inside / "ok.png").write_bytes(b"png")
+    (tmp_path / "secret.txt").write_text("secret")
+    fetcher = SafeFetcher({inside / "ok.png"}, [])
+    for url in ("http://example.org/x.png", "https://example.org/x.png", "ftp://example.org/x",
+                (inside / ".." / "secret.txt").as_uri(), inside.as_uri() + "/../secret.txt",
+                (tmp_path / "secret.txt").as_uri(), "data:text/plain,hi"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    assert opened == []
+    assert len(fetcher.refused) == 7
+    assert fetcher.fetch((inside / "ok.png").as_uri()).read() == b"png"
+
+
+def test_theme_css_cannot_reach_outside(complete_intermediate, tmp_path):
+    theme_dir = tmp_path / "theme"
+    (theme_dir / "styles").mkdir(parents=True)
+    (tmp_path / "secret.png").write_bytes((ROOT / "fixtures/intermediate/complete/basin.png").read_bytes())
+    css = (ROOT / "styles" / "print.css").read_text()
+    css += f"\nbody {{ background: url({(tmp_path / 'secret.png').as_uri()}); }}\n"
+    (theme_dir / "styles" / "print.css").write_text(css)
+    with pytest.raises(PubconvError) as err:
+        pdf.write(complete_intermediate, WriteOptions(theme_dir=theme_dir), Collector())
+    assert err.value.code == "refused-resource"
