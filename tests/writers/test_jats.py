@@ -390,6 +390,20 @@ def test_identifiers_printed_inside_a_link_are_not_added_again(dtds):
     assert_clean(data, tree, dtds)
 
 
+def test_doi_printed_in_italic_stays_italic_text(dtds):
+    data, tree, _ = write(_ref_doc(["Report. ", E("em", "10.1000/x.2019")], doi="10.1000/x.2019"))
+    mc = tree.find("back/ref-list/ref/mixed-citation")
+    assert mc.find("pub-id") is None and mc.findtext("italic") == "10.1000/x.2019"  # pub-id holds text only
+    assert text(mc) == "Report. 10.1000/x.2019"
+    assert_clean(data, tree, dtds)
+
+
+def test_reference_without_text_raises_with_position():
+    with pytest.raises(PubconvError) as info:
+        jats.write(_ref_doc([" "]), WriteOptions(), Collector())
+    assert info.value.code == "jats-empty-ref" and str(info.value.pos) == "mini.md:9"
+
+
 def test_year_with_a_letter_keeps_it_and_says_the_year():
     _, tree, _ = write(_ref_doc(["Smith (2020a). Title."], [E("year", "2020a")], ref_type="other"))
     year = tree.find("back/ref-list/ref/mixed-citation/year")
@@ -690,3 +704,43 @@ def test_complete_matches_golden(complete_intermediate, update_goldens):
     expected = golden.read_bytes()
     assert data.split(b"<article ")[0] == expected.split(b"<article ")[0]  # declaration and DOCTYPE
     assert etree.canonicalize(data.decode("utf-8")) == etree.canonicalize(expected.decode("utf-8"))
+
+
+_ref_words = st.sampled_from(["Ali", "S.", "Khan", "M.", "&", "and", ",", "(2019)", "2019", "2019a", "Flows",
+                              "fences", ".", "Water", "Policy", "10.1000/x.2019", "https://e.org/2019", " "])
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    runs=st.lists(st.tuples(st.booleans(), st.lists(_ref_words, min_size=1, max_size=6).map(" ".join)),
+                  min_size=1, max_size=4).filter(lambda runs: any(t.strip() for _, t in runs)),
+    names=st.lists(st.tuples(st.sampled_from(["Ali", "Khan", "Smith"]), st.sampled_from(["S.", "M.", ""])),
+                   max_size=3),
+    year=st.sampled_from([None, "2019", "2019a", "2020"]),
+    title=st.sampled_from([None, "Flows", "Water Policy", "Missing title"]),
+    source=st.sampled_from([None, "Water Policy", "Policy"]),
+    doi=st.sampled_from([None, "10.1000/x.2019", "10.1000/absent"]),
+)
+def test_reference_tagging_never_changes_the_printed_text(runs, names, year, title, source, doi, dtds):
+    printed = [E("em", t) if italic else t for italic, t in runs]
+    parsed = []
+    if names:
+        group = E("person-group")
+        for family, given in names:
+            group.append(E("name", E("given", given), E("family", family)) if given else
+                         E("name", E("family", family)))
+        parsed.append(group)
+    parsed += [E(tag, value) for tag, value in (("year", year), ("title", title), ("source", source)) if value]
+    doc = _ref_doc(printed, parsed, doi=doi)
+    data, tree, _ = write(doc)
+    assert_clean(data, tree, dtds)
+    mc = tree.find("back/ref-list/ref/mixed-citation")
+    expected = "".join(document.text_of(doc.find("p:references/p:ref/p:text")).split())
+    got = "".join("".join(mc.itertext()).split())
+    if doi and doi not in "".join(document.text_of(doc.find("p:references/p:ref/p:text")).split()):
+        expected += doi  # the one addition: an identifier the printed text lacks
+    assert got == expected
+    # Tagged parts hold exactly what the intermediate parsed.
+    for el, value in (("year", year), ("article-title", title), ("source", source)):
+        for found in mc.iter(el):
+            assert " ".join("".join(found.itertext()).split()) == value

@@ -26,6 +26,7 @@ from typing import Iterator
 from lxml import etree
 
 from ..document import local, q
+from ..errors import PubconvError
 from ._jats_body import HREF, Converter, jel, plain
 
 #: Intermediate ``ref/@type`` -> ``mixed-citation/@publication-type`` (JATS4R values).
@@ -35,6 +36,9 @@ PUBLICATION_TYPE = {"book": "book", "journal": "journal", "web": "webpage", "rep
 NAME_GAP = re.compile(r"\s*(,|;|&|and|\.)?\s*(&|and)?\s*$")
 #: What may stand between a surname and given names ("Ali, S." / "S. Ali").
 GIVEN_GAP = re.compile(r",?\s*$")
+
+#: Tagged parts whose content may be ``italic``/``bold`` (``year`` and ``pub-id`` hold text only).
+MAY_HOLD_FORMATTING = frozenset({"article-title", "source", "ext-link"})
 
 _DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/")
 
@@ -78,6 +82,8 @@ def reference(conv: Converter, ref: etree._Element) -> etree._Element:
         link = {"ext-link-type": "uri", HREF: url_text}
         if not linked and _wrap_first(mc, url_text, "ext-link", link) is None and not _printed(mc, url_text):
             _append(mc, jel("ext-link", link, url_text))
+    if not len(mc) and not (mc.text or "").strip():
+        raise PubconvError("a reference has no text: there is nothing to cite", conv.doc.pos(ref), "jats-empty-ref")
     return r
 
 
@@ -197,7 +203,7 @@ def _wrap_regex(mc, pattern: re.Pattern, tag: str, attrs, after) -> etree._Eleme
 def _wrap_first(mc, value: str, tag: str, attrs, after=None) -> etree._Element | None:
     """Wrap the first verbatim occurrence of ``value``: in a text run, or a whole ``italic``/``bold``."""
     found = _wrap_regex(mc, re.compile(re.escape(value)), tag, attrs, after)
-    if found is not None:
+    if found is not None or tag not in MAY_HOLD_FORMATTING:
         return found
     started = after is None
     for child in mc:
