@@ -86,12 +86,13 @@ def _resolve(src: str, base: Path, pos: SourcePos) -> Path:
     candidates = [src] if unquote(src) == src else [src, unquote(src)]
     for candidate in candidates:
         if Path(candidate).is_absolute():
-            raise PubconvError(f"image {src!r} is an absolute path; images must be inside the source folder {base}",
+            raise PubconvError(f"image {src!r} is an absolute path; images must be inside the source folder",
                                pos, "resource-outside")
         # resolve() follows symbolic links, so a link that leads out of the folder is refused too.
         target = (base / candidate).resolve()
         if not target.is_relative_to(base):
-            raise PubconvError(f"image {src!r} is outside the source folder {base}", pos, "resource-outside")
+            # The message names no absolute path: it would differ from one checkout or machine to the next.
+            raise PubconvError(f"image {src!r} is outside the source folder", pos, "resource-outside")
         if target.is_file():
             return target
     raise PubconvError(f"image not found: {src}", pos, "missing-resource")
