@@ -9,6 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import FIXTURES, JATS_DTDS
@@ -612,8 +614,6 @@ def test_every_source_fixture_is_valid(path, configured, dtds, tmp_path):
 
 # ---------------------------------------------------------------- any inline content (property)
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 _words = st.text(alphabet=st.sampled_from(list("ab éß–“ ")), min_size=0, max_size=6)
 _visible = _words.filter(lambda s: s.strip())
