@@ -13,13 +13,13 @@ file wins.  Shape (every key optional)::
     title = "SADF Comment"
     issn = "2406-5617"              # electronic ISSN
     print-issn = "1234-5678"
-    article-type = "commentary"     # JATS article-type for this series
+    article-type = "editorial"      # JATS article-type for this series (default "other")
 
     [document]
     language = "en"                 # when the source does not say
     license = "CC BY 4.0"
     license-url = "https://creativecommons.org/licenses/by/4.0/"
-    article-type = "commentary"
+    article-type = "other"
 
     [pdf]
     paper = "A4"                    # A4, Letter, or a CSS size such as "170mm 240mm"
@@ -210,4 +210,4 @@ def apply(root: etree._Element, config: Config) -> None:
 def article_type(root: etree._Element, config: Config) -> str:
     label = root.findtext(f"{q('meta')}/{q('series')}/{q('label')}")
     return (config.series(label).get("article-type") if label else None) or \
-        config.get("document", "article-type") or "commentary"
+        config.get("document", "article-type") or "other"

@@ -39,7 +39,7 @@ class WriteOptions:
     pdf_variant  ``None`` (plain PDF), ``pdf/a-3b`` or ``pdf/ua-1``.
     bleed        a CSS length such as ``3mm``, or ``None``.
     crop_marks   draw crop and cross marks (implies a bleed area).
-    article_type the JATS ``article-type`` (default ``commentary``).
+    article_type the JATS ``article-type`` (default ``other``, a value PMC accepts; see docs/jats.md).
     theme_dir    a folder with ``styles/`` and/or ``templates/`` that override the default theme.
     allow_remote let http(s) resources through (default: refused).
     outputs      file names of the sibling outputs, by format (for JATS ``self-uri``).
@@ -49,7 +49,7 @@ class WriteOptions:
     pdf_variant: str | None = None
     bleed: str | None = None
     crop_marks: bool = False
-    article_type: str = "commentary"
+    article_type: str = "other"
     theme_dir: Path | None = None
     allow_remote: bool = False
     outputs: dict[str, str] = field(default_factory=dict)

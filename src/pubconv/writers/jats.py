@@ -5,7 +5,7 @@ deterministic article with a DOCTYPE that names its DTD by public identifier
 and NLM system URL: Journal Publishing 1.3 (MathML 3 variant) when the
 metadata has a journal title, an ISSN and a publisher name, otherwise
 Archiving and Interchange 1.3 with a ``jats-archiving`` warning saying what was
-missing.  ``options.article_type`` (default ``commentary``) becomes
+missing.  ``options.article_type`` (default ``other``) becomes
 ``article/@article-type``; ``options.outputs`` gives ``self-uri`` links to the
 PDF and EPUB written beside it.
 
@@ -55,7 +55,7 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
              doc.pos(doc.find("p:meta")))
     conv = Converter(doc, report)
     article = etree.Element("article", nsmap=JATS_NSMAP)
-    article.set("article-type", options.article_type or "commentary")
+    article.set("article-type", options.article_type or "other")
     article.set("dtd-version", "1.3")
     article.set(f"{{{XML_NS}}}lang", doc.lang)
 
