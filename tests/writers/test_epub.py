@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -520,6 +521,33 @@ def test_two_runs_give_the_same_bytes(complete_intermediate, monkeypatch):
     first, _ = build(complete_intermediate)
     second, _ = build(read_stored(FIXTURES / "intermediate/complete/complete.pubconv.xml"))
     assert first == second
+
+
+def test_separate_processes_give_the_same_bytes(tmp_path):
+    """Hash seeds differ between the two interpreters: no set or dict order may leak into the file."""
+    source = FIXTURES / "intermediate/complete/complete.pubconv.xml"
+    script = ("import sys; from pathlib import Path; from pubconv import document; from pubconv.errors import Collector;"
+              "from pubconv.writers import WriteOptions, epub; p = Path(sys.argv[1]);"
+              "d = document.parse(p.read_bytes(), str(p), p.parent);"
+              "Path(sys.argv[2]).write_bytes(epub.write(d, WriteOptions(), Collector()))")
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"run-{seed}.epub"
+        env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"} | {"PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", script, str(source), str(out)], check=True, env=env)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_ncx_has_the_real_depth_and_language(complete_intermediate):
+    ncx = xml(members(build(complete_intermediate)[0])["EPUB/toc.ncx"])
+    ns = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
+    assert ncx.get(XML_LANG) == "en"
+    assert ncx.xpath("n:head/n:meta[@name='dtb:depth']/@content", namespaces=ns) == ["2"]
+    assert ncx.xpath("n:head/n:meta[@name='dtb:uid']/@content", namespaces=ns) == [
+        "urn:doi:10.48251/SADF.ISSN.2406-5617.F85"]
+    ids = ncx.xpath("//n:navPoint/@id", namespaces=ns)
+    assert len(ids) == len(set(ids)) == 5
 
 
 def test_mimetype_is_first_and_stored_and_entries_are_fixed(complete_intermediate, monkeypatch):

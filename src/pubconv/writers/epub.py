@@ -42,7 +42,9 @@ from . import _zip
 
 FOLDER = "EPUB"
 OPF_PATH = f"{FOLDER}/content.opf"
+NCX_PATH = f"{FOLDER}/toc.ncx"
 OPF_NS = "http://www.idpf.org/2007/opf"
+NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 #: ebooklib's writer options: no page list built from every element with an id
@@ -70,6 +72,7 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
         epub.write_epub(raw, book, {**EBOOKLIB_OPTIONS, "mtime": when.replace(tzinfo=None)})
     members = _zip.read_members(raw.getvalue())
     members[OPF_PATH] = fix_package(members[OPF_PATH], doc.lang)
+    members[NCX_PATH] = fix_ncx(members[NCX_PATH], doc.lang)
     return _zip.write_container(members, when, opf_path=OPF_PATH)
 
 
@@ -127,6 +130,19 @@ def fix_package(opf: bytes, lang: str) -> bytes:
         root.attrib.pop("prefix", None)
     etree.indent(root, space="  ")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+def fix_ncx(ncx: bytes, lang: str) -> bytes:
+    """The NCX as ebooklib wrote it, with ``xml:lang`` and the real ``dtb:depth`` (ebooklib writes 0)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    root = etree.fromstring(ncx, parser)
+    root.set(XML_LANG, lang)
+    ns = {"n": NCX_NS}
+    depth = max((len(p.xpath("ancestor-or-self::n:navPoint", namespaces=ns))
+                 for p in root.iterfind(".//n:navPoint", ns)), default=1)
+    for el in root.xpath("n:head/n:meta[@name='dtb:depth']", namespaces=ns):
+        el.set("content", str(depth))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 def _prefix_pairs(value: str) -> list[tuple[str, str]]:
