@@ -483,6 +483,48 @@ def test_bad_image_is_an_error_at_its_source_line(complete_intermediate, tmp_pat
     assert (caught.value.pos.path, caught.value.pos.line) == (doc.path, 50)
 
 
+def test_one_file_shown_twice_is_packaged_once_and_odd_names_are_made_safe(complete_intermediate, tmp_path):
+    shutil.copy(FIXTURES / "intermediate/complete/basin.png", tmp_path / "Indus map (2022).png")
+    doc = copy_doc(complete_intermediate, tmp_path)
+    figure = doc.find(".//p:figure")
+    figure.find("p:image", {"p": document.NS}).set("src", "Indus%20map%20(2022).png")
+    twin = copy.deepcopy(figure)
+    twin.attrib.pop("id")
+    twin.find("p:image", {"p": document.NS}).set("src", "./Indus map (2022).png")
+    figure.addnext(twin)
+    files = members(build(doc)[0])
+    assert [n for n in files if n.startswith("EPUB/images/")] == ["EPUB/images/01-Indus-map-2022.png"]
+    content = xml(files["EPUB/content.xhtml"])
+    assert content.xpath("//h:img/@src", namespaces=NS) == ["images/01-Indus-map-2022.png"] * 2
+    package = xml(files["EPUB/content.opf"])
+    assert package.xpath("//opf:item[@media-type='image/png']/@href", namespaces=NS) == ["images/01-Indus-map-2022.png"]
+
+
+def test_svg_image_is_packaged(complete_intermediate, tmp_path, assert_valid):
+    (tmp_path / "basin.svg").write_bytes(b"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 1 1'>"
+                                         b"<rect width='1' height='1'/></svg>")
+    doc = copy_doc(complete_intermediate, tmp_path)
+    doc.find(".//p:image").set("src", "basin.svg")
+    data = build(doc)[0]
+    package = opf(data)
+    assert package.xpath("//opf:item[@href='images/01-basin.svg']/@media-type", namespaces=NS) == ["image/svg+xml"]
+    assert_valid(data)
+
+
+@pytest.mark.parametrize("svg", [
+    b"<html>not svg</html>",
+    b"<svg xmlns='http://www.w3.org/2000/svg'><unclosed></svg>",
+    b"<!DOCTYPE svg [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><svg xmlns='http://www.w3.org/2000/svg'>&x;</svg>",
+])
+def test_broken_or_hostile_svg_is_refused(complete_intermediate, tmp_path, svg):
+    (tmp_path / "basin.svg").write_bytes(svg)
+    doc = copy_doc(complete_intermediate, tmp_path)
+    doc.find(".//p:image").set("src", "basin.svg")
+    with pytest.raises(PubconvError) as caught:
+        build(doc)
+    assert (caught.value.code, caught.value.pos.line) == ("bad-image", 50)
+
+
 def test_symlink_out_of_the_source_folder_is_refused(complete_intermediate, tmp_path):
     folder = tmp_path / "src"
     folder.mkdir()

@@ -98,6 +98,16 @@ def _resolve(src: str, base: Path, pos: SourcePos) -> Path:
     raise PubconvError(f"image not found: {src}", pos, "missing-resource")
 
 
+def _is_svg(data: bytes) -> bool:
+    """Well-formed XML with an ``svg`` root, parsed without DTDs, entities or network."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        return False
+    return root.tag == "{http://www.w3.org/2000/svg}svg" and root.getroottree().docinfo.doctype == ""
+
+
 def check_images(doc: Document, report: Report) -> dict[Path, Image]:
     """Every image of ``doc``, checked and read, by resolved path (see the module docstring)."""
     base = Path(doc.base_dir).resolve()
@@ -116,7 +126,7 @@ def check_images(doc: Document, report: Report) -> dict[Path, Image]:
                                pos, "unsupported-image")
         media_type, magics = IMAGE_TYPES[suffix]
         data = target.read_bytes()
-        if magics and not data.startswith(magics):
+        if (magics and not data.startswith(magics)) or (suffix == ".svg" and not _is_svg(data)):
             raise PubconvError(f"image {src!r} is not a {media_type} file (its content does not match its suffix)",
                                pos, "bad-image")
         stem = re.sub(r"[^A-Za-z0-9_-]+", "-", target.stem).strip("-") or "image"

@@ -164,8 +164,10 @@ class Accessibility:
             if self.images_without_alt:
                 text += (f" {self.images_without_alt} of its {self.images} images lack a text alternative, "
                          "so it does not claim conformance to WCAG.")
+            elif self.images == 1:
+                text += " Its one image has a text alternative."
             else:
-                text += f" Every image ({self.images}) has a text alternative."
+                text += f" All {self.images} images have text alternatives."
         if self.conforms:
             text += (" It was produced to meet EPUB Accessibility 1.1 and WCAG 2.1 Level AA;"
                      " it has not been evaluated by a third party.")
