@@ -70,13 +70,65 @@ def render_with_notes(doc: Document, html: str, css: str, fetcher: SafeFetcher, 
         layout = Layout.read(rendered)
         problem = first_problem(notes, layout)
         if problem is None:
-            return rendered
+            return _polish(tree, notes, rendered, layout, lambda: _render(tree, doc, stylesheet, fetcher, options))
         if not repair(tree, notes, problem, layout, attempts):
             break
     note_id, _, reason = problem
     n = note_id.removeprefix("fn-")
     raise PubconvError(f"footnote {n} cannot be set whole starting on the page of its call ({reason})",
                        _note_pos(doc, n), "footnote-overflow")
+
+
+def _polish(tree, notes: dict[str, Note], rendered, layout: "Layout", render, rounds: int = 3):
+    """Start a long note on the page before, where its call was pushed from, if it fills the gap left.
+
+    WeasyPrint moves the line that calls a note too tall for the room to the
+    next page and leaves the rest of the page blank; a book would begin the
+    note there and continue it overleaf.  Each try is kept only if the new
+    layout is still free of problems and no longer.
+    """
+    for _ in range(rounds):
+        candidate = _pushed_note(notes, layout)
+        if candidate is None:
+            break
+        note, lines = candidate
+        saved = list(note.cuts)
+        piece = layout.pieces[note.id]
+        offset = offset_after_lines(note.text, note.starts, 0, piece.lines[:lines])
+        if offset is None or not note.cut(0, offset):
+            break
+        note.place(tree)
+        trial = render()
+        trial_layout = Layout.read(trial)
+        if first_problem(notes, trial_layout) is None and len(trial.pages) <= len(rendered.pages) \
+                and trial_layout.call(note)[0] < layout.call(note)[0]:
+            rendered, layout = trial, trial_layout
+            continue
+        note.cuts = saved
+        note.place(tree)
+        break
+    return rendered
+
+
+def _pushed_note(notes: dict[str, Note], layout: "Layout") -> tuple[Note, int] | None:
+    """A note called in the first lines of a page whose page before ends in a gap it could start in."""
+    for note in notes.values():
+        call = layout.call(note)
+        piece = layout.pieces.get(note.id)
+        if call is None or piece is None or call[0] == 0 or not piece.lines:
+            continue
+        page = layout.pages[call[0]]
+        if call[1][1] > page.content_top + 2.5 * page.body_line_height:
+            continue
+        before = layout.pages[call[0] - 1]
+        area_top = min((layout.pieces[p].top for p in before.pieces), default=None)
+        floor = (area_top - layout.area_overhead) if area_top is not None else before.content_bottom
+        overhead = 0.0 if area_top is not None else layout.area_overhead
+        gap = floor - before.body_bottom - overhead - 3 * before.body_line_height - 4.0
+        lines = int(gap // piece.line_height)
+        if lines >= 3 and lines < len(piece.lines):
+            return note, lines
+    return None
 
 
 def _render(tree, doc: Document, stylesheet, fetcher: SafeFetcher, options):
@@ -124,6 +176,7 @@ class PageInfo:
     content_bottom: float
     pieces: list[str] = field(default_factory=list)
     body_line_height: float = 0.0
+    body_bottom: float = 0.0  # the bottom of the last body line
     blocks: list[str] = field(default_factory=list)  # data-pdf-b of the body lines, in order
 
 
@@ -156,6 +209,8 @@ class Layout:
                         pieces[piece_id] = _piece(piece_id, index, child)
                         info.pieces.append(piece_id)
             info.body_line_height = _body_line_height(box)
+            info.body_bottom = max((b.position_y + b.height for b in box.children[0].descendants()
+                                    if isinstance(b, boxes.LineBox)), default=top)
             _line_blocks(box.children[0], None, info.blocks)
             pages.append(info)
         return cls(pages, pieces, anchors, overhead, limit)
