@@ -301,7 +301,8 @@ class _Renderer:
             "publisher": {"name": _t(publisher, "p:name"), "place": _t(publisher, "p:place")},
             "issns": [(i.get("format"), i.text) for i in meta.iterfind("p:issn", namespaces=_P)],
             "license": {"text": license_el.text if license_el is not None else "",
-                        "href": license_el.get("href", "") if license_el is not None else ""},
+                        "href": license_el.get("href", "") if license_el is not None
+                        and safe_href(license_el.get("href", "")) else ""},
             "keywords": [k.text for k in meta.iterfind("p:keywords/p:keyword", namespaces=_P)],
             "abstract": self.blocks_markup(meta.find("p:abstract", namespaces=_P)),
             "labels": _LABELS[_base_lang(self.lang)],
