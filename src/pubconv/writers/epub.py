@@ -28,7 +28,7 @@ to files outside the package are warnings handed to ``report``.
 from __future__ import annotations
 
 import io
-import warnings
+from datetime import timezone
 
 from lxml import etree
 
@@ -64,12 +64,11 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
     when = meta.modified(doc)
 
     book = _book(doc, content, nav, css, images, when)
-    raw = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # ebooklib warns about its own future behaviour on every write
-        from ebooklib import epub
+    from ebooklib import epub
 
-        epub.write_epub(raw, book, {**EBOOKLIB_OPTIONS, "mtime": when.replace(tzinfo=None)})
+    raw = io.BytesIO()
+    # "mtime" only sets dcterms:modified; the entries' times are fixed by _zip below.
+    epub.write_epub(raw, book, {**EBOOKLIB_OPTIONS, "mtime": when.astimezone(timezone.utc).replace(tzinfo=None)})
     members = _zip.read_members(raw.getvalue())
     members[OPF_PATH] = fix_package(members[OPF_PATH], doc.lang)
     members[NCX_PATH] = fix_ncx(members[NCX_PATH], doc.lang)
