@@ -209,6 +209,13 @@ def test_seed_notes_on_the_page_of_their_call(seed_path, tmp_path):
     check_notes(doc, write(doc), tmp_path)
 
 
+def test_sample_commentary_notes(tmp_path):
+    from pubconv import api
+
+    doc = api.read(ROOT / "fixtures" / "sample" / "comment-118.md")
+    check_notes(doc, write(doc), tmp_path)
+
+
 def test_seed_glyphs_are_all_there(seed_path, tmp_path):
     from pubconv import api
 
