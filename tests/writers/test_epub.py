@@ -265,7 +265,8 @@ def test_content_is_the_shared_rendering_with_only_the_documented_changes(comple
     shared.xpath("//h:main", namespaces=NS)[0].set("id", "text")
     for el in shared.xpath("//*[@epub:type='biblioentry']", namespaces=NS):
         del el.attrib[EPUB_TYPE]
-    assert etree.canonicalize(packaged.decode("utf-8")) == etree.canonicalize(etree.tostring(shared, encoding="unicode"))
+    expected = etree.tostring(shared, encoding="unicode")
+    assert etree.canonicalize(packaged.decode("utf-8")) == etree.canonicalize(expected)
 
 
 def test_citations_link_to_reference_entries(complete_intermediate):
@@ -553,6 +554,15 @@ def test_symlink_out_of_the_source_folder_is_refused(complete_intermediate, tmp_
     assert caught.value.code == "resource-outside"
 
 
+def test_image_format_epub_readers_do_not_know_is_refused(complete_intermediate, tmp_path):
+    (tmp_path / "basin.tiff").write_bytes(b"II*\x00")
+    doc = copy_doc(complete_intermediate, tmp_path)
+    doc.find(".//p:image").set("src", "basin.tiff")
+    with pytest.raises(PubconvError) as caught:
+        build(doc)
+    assert (caught.value.code, caught.value.pos.line) == ("unsupported-image", 50)
+
+
 def test_image_whose_content_is_not_its_type_is_refused(complete_intermediate, tmp_path):
     (tmp_path / "basin.png").write_bytes(b"GIF89a not a png")
     with pytest.raises(PubconvError) as caught:
@@ -585,8 +595,9 @@ def test_two_runs_give_the_same_bytes(complete_intermediate, monkeypatch):
 def test_separate_processes_give_the_same_bytes(tmp_path):
     """Hash seeds differ between the two interpreters: no set or dict order may leak into the file."""
     source = FIXTURES / "intermediate/complete/complete.pubconv.xml"
-    script = ("import sys; from pathlib import Path; from pubconv import document; from pubconv.errors import Collector;"
-              "from pubconv.writers import WriteOptions, epub; p = Path(sys.argv[1]);"
+    script = ("import sys; from pathlib import Path; from pubconv import document;"
+              "from pubconv.errors import Collector; from pubconv.writers import WriteOptions, epub;"
+              "p = Path(sys.argv[1]);"
               "d = document.parse(p.read_bytes(), str(p), p.parent);"
               "Path(sys.argv[2]).write_bytes(epub.write(d, WriteOptions(), Collector()))")
     outputs = []

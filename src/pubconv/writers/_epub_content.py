@@ -122,8 +122,8 @@ def check_images(doc: Document, report: Report) -> dict[Path, Image]:
             continue
         suffix = target.suffix.lower()
         if suffix not in IMAGE_TYPES:
-            raise PubconvError(f"image {src!r}: EPUB readers need PNG, JPEG, GIF, WebP or SVG, not {suffix or 'no suffix'}",
-                               pos, "unsupported-image")
+            raise PubconvError(f"image {src!r}: EPUB readers need PNG, JPEG, GIF, WebP or SVG, "
+                               f"not {suffix or 'a file without suffix'}", pos, "unsupported-image")
         media_type, magics = IMAGE_TYPES[suffix]
         data = target.read_bytes()
         if (magics and not data.startswith(magics)) or (suffix == ".svg" and not _is_svg(data)):
