@@ -344,6 +344,14 @@ def test_image_without_alt_warns_and_drops_the_conformance_claim(complete_interm
     assert_valid(data)
 
 
+def test_a_gif_makes_the_flashing_hazard_unknown(complete_intermediate, tmp_path):
+    (tmp_path / "basin.gif").write_bytes(b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04"
+                                         b"\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+    doc = copy_doc(complete_intermediate, tmp_path)
+    doc.find(".//p:image").set("src", "basin.gif")
+    assert meta(opf(build(doc)[0]), "schema:accessibilityHazard") == ["unknown"]
+
+
 def test_document_without_images_is_textual_only(complete_intermediate):
     doc = copy_doc(complete_intermediate)
     figure = doc.find(".//p:figure")

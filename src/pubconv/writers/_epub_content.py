@@ -126,7 +126,8 @@ def check_images(doc: Document, report: Report) -> dict[Path, Image]:
                                f"not {suffix or 'a file without suffix'}", pos, "unsupported-image")
         media_type, magics = IMAGE_TYPES[suffix]
         data = target.read_bytes()
-        if (magics and not data.startswith(magics)) or (suffix == ".svg" and not _is_svg(data)):
+        if ((magics and not data.startswith(magics)) or (suffix == ".webp" and data[8:12] != b"WEBP")
+                or (suffix == ".svg" and not _is_svg(data))):
             raise PubconvError(f"image {src!r} is not a {media_type} file (its content does not match its suffix)",
                                pos, "bad-image")
         stem = re.sub(r"[^A-Za-z0-9_-]+", "-", target.stem).strip("-") or "image"
