@@ -181,7 +181,7 @@ def _meta(book, prop: str, value: str, **attrs) -> None:
     book.add_metadata(None, "meta", value, {"property": prop, **attrs})
 
 
-def apply(book, doc: Document, a11y: Accessibility, *, when: datetime) -> str:
+def apply(book, doc: Document, a11y: Accessibility) -> str:
     """Set the package metadata on ``book`` (an ``EpubBook``); returns the identifier."""
     book.IDENTIFIER_ID = "pub-id"
     uid = identifier(doc)
@@ -231,7 +231,7 @@ def apply(book, doc: Document, a11y: Accessibility, *, when: datetime) -> str:
         if re.fullmatch(r"\d+(\.\d+)*", number):
             _meta(book, "group-position", number, refines="#series")
 
-    # dcterms:modified is written by ebooklib from the "mtime" option (see epub.py).
+    # dcterms:modified is written by ebooklib from its "mtime" option and checked by epub.fix_package.
     for mode in a11y.access_modes():
         _meta(book, "schema:accessMode", mode)
     for mode in a11y.access_modes_sufficient():

@@ -63,24 +63,24 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
     css = theme.read_style("epub.css", options.theme_dir)
     when = meta.modified(doc)
 
-    book = _book(doc, content, nav, css, images, when)
+    book = _book(doc, content, nav, css, images)
     from ebooklib import epub
 
     raw = io.BytesIO()
-    # "mtime" only sets dcterms:modified; the entries' times are fixed by _zip below.
+    # Without "mtime" ebooklib reads the clock (local time, labelled Z); it does not reach the zip entries.
     epub.write_epub(raw, book, {**EBOOKLIB_OPTIONS, "mtime": when.astimezone(timezone.utc).replace(tzinfo=None)})
     members = _zip.read_members(raw.getvalue())
-    members[OPF_PATH] = fix_package(members[OPF_PATH], doc.lang)
+    members[OPF_PATH] = fix_package(members[OPF_PATH], doc.lang, meta.w3c_datetime(when))
     members[NCX_PATH] = fix_ncx(members[NCX_PATH], doc.lang)
     return _zip.write_container(members, when, opf_path=OPF_PATH)
 
 
-def _book(doc, content, nav: bytes, css: str, images, when):
+def _book(doc, content, nav: bytes, css: str, images):
     from ebooklib import epub
 
     book = epub.EpubBook()
     book.FOLDER_NAME = FOLDER
-    meta.apply(book, doc, content.a11y, when=when)
+    meta.apply(book, doc, content.a11y)
 
     style = epub.EpubItem(uid="css", file_name="epub.css", media_type="text/css", content=css.encode("utf-8"))
     book.add_item(style)
@@ -116,11 +116,16 @@ def _ncx_toc(entries, counter=None) -> list:
     return result
 
 
-def fix_package(opf: bytes, lang: str) -> bytes:
-    """The package document as ebooklib wrote it, with ``xml:lang`` and without re-declared reserved prefixes."""
+def fix_package(opf: bytes, lang: str, modified: str) -> bytes:
+    """The package document as ebooklib wrote it, with ``xml:lang``, exactly one ``dcterms:modified``
+    (``modified``), and without re-declared reserved prefixes."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=True)
     root = etree.fromstring(opf, parser)
     root.set(XML_LANG, lang)
+    stamps = root.xpath("opf:metadata/opf:meta[@property='dcterms:modified']", namespaces={"opf": OPF_NS})
+    for extra in stamps[1:]:
+        extra.getparent().remove(extra)
+    stamps[0].text = modified
     # "rendition:" is reserved in EPUB 3; declaring it again is reported by EPUBCheck.
     prefixes = [p for p in _prefix_pairs(root.get("prefix", "")) if p[0] != "rendition"]
     if prefixes:
