@@ -21,6 +21,10 @@ document gets what ebooklib cannot write: ``xml:lang`` on ``package``, no
 re-declared reserved prefixes.  The build time is ``SOURCE_DATE_EPOCH``, else
 the document's date; the clock is never read.
 
+Of ``options`` only ``theme_dir`` matters here (it may supply ``styles/epub.css``);
+``allow_remote`` does not apply: an EPUB carries its images, so remote ones are
+always refused.
+
 Fatal problems (an image outside the source folder or missing) raise
 :class:`PubconvError` with the source line; images without alt text and links
 to files outside the package are warnings handed to ``report``.
