@@ -208,7 +208,7 @@ def serialize(root: etree._Element) -> bytes:
     """
     copy = etree.fromstring(etree.tostring(root))
     _strip_layout(copy)
-    _indent(copy, 0)
+    indent(copy, _QUALIFIED_CONTAINERS)
     return etree.tostring(copy, xml_declaration=True, encoding="UTF-8") + b"\n"
 
 
@@ -224,17 +224,25 @@ def _strip_layout(el: etree._Element) -> None:
                     child.tail = None
 
 
-def _indent(el: etree._Element, depth: int) -> None:
-    if local(el) not in BLOCK_CONTAINERS or el.text or not len(el):
-        return
-    if any(c.tail for c in el):
+def indent(el: etree._Element, element_only, depth: int = 0) -> None:
+    """Indent the element-only parts of a tree for reading; mixed content is never touched.
+
+    ``element_only`` is a set of tags (as they appear in ``el.tag``) whose content is
+    elements and layout whitespace only; an element is indented only when it has no
+    text of its own.  Shared by the intermediate's and the JATS writer's serializers.
+    """
+    if el.tag not in element_only or not len(el) or (el.text or "").strip() or any(
+            (c.tail or "").strip() for c in el):
         return
     pad = "\n" + "  " * (depth + 1)
     el.text = pad
     for child in el:
         child.tail = pad
-        _indent(child, depth + 1)
+        indent(child, element_only, depth + 1)
     el[-1].tail = "\n" + "  " * depth
+
+
+_QUALIFIED_CONTAINERS = frozenset(q(t) for t in BLOCK_CONTAINERS)
 
 
 def _safe_parser() -> etree.XMLParser:

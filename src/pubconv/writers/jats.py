@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..document import Document, children, local
+from ..document import Document, children, indent, local
 from ..errors import PubconvError, Report, warn
 from . import WriteOptions
 from ._jats_body import JATS_NSMAP, XML_NS, Converter, jel
@@ -110,19 +110,6 @@ def _style_warnings(conv: Converter, doc: Document, front: etree._Element, tagse
 def serialize(article: etree._Element, doctype: str) -> bytes:
     """UTF-8 with an XML declaration and DOCTYPE; indentation only inside element-only content."""
     etree.cleanup_namespaces(article, top_nsmap=JATS_NSMAP, keep_ns_prefixes=list(JATS_NSMAP))
-    _indent(article, 0)
+    indent(article, ELEMENT_ONLY)
     head = f'<?xml version="1.0" encoding="UTF-8"?>\n{doctype}\n'.encode()
     return head + etree.tostring(article, encoding="UTF-8") + b"\n"
-
-
-def _indent(el: etree._Element, depth: int) -> None:
-    if el.tag not in ELEMENT_ONLY or not len(el) or (el.text or "").strip() or any(
-        (c.tail or "").strip() for c in el
-    ):
-        return
-    pad = "\n" + "  " * (depth + 1)
-    el.text = pad
-    for child in el:
-        child.tail = pad
-        _indent(child, depth + 1)
-    el[-1].tail = "\n" + "  " * depth
