@@ -129,53 +129,70 @@ def expected_notes(doc) -> list[tuple[str, str]]:
 def note_pages(doc, data: bytes, tmp: Path) -> dict[str, list[int]]:
     """{note number: pages holding its text}, checking that the pages hold every note once, whole, in order.
 
-    A page's note area is: the rest of a note continued from the page before
-    (if any), then the notes called on the page, one of which may go on to
-    the next page.  Anything else (a lost piece, a duplicate, a swap) fails.
+    A page's note area is: the rest of the notes continued from the page before
+    (in order, the last of them possibly going on again), then the notes called
+    on the page, any of which may go on to the next page.  Anything else (a
+    lost piece, a duplicate, a swap) fails.
     """
     pages = [squeeze(t) for t in note_text_by_page(data, tmp)]
     notes = expected_notes(doc)
     assert notes, "the document has notes"
     where: dict[str, list[int]] = {}
     queue = list(notes)
-    pending: tuple[str, str] | None = None  # (number, text still to print)
+    pending: list[tuple[str, str]] = []  # (number, text still to print), in order
+
+    def take(index: int, n: str, text: str, pos: int, expected: str) -> tuple[int, str]:
+        """Match ``expected`` (or its start, at the page end or before other notes) at ``pos``."""
+        rest = text[pos:]
+        if rest.startswith(expected):
+            return pos + len(expected), ""
+        common = len(os.path.commonprefix([rest, expected]))
+        assert common == len(rest) or common >= 20, f"page {index + 1}: expected note {n}, found {rest[:60]!r}"
+        return pos + common, expected[common:]
+
     for index, text in enumerate(pages):
         pos = 0
-        if pending is not None and text:
-            n, rest = pending
-            if text.startswith(rest):
-                pos, pending = len(rest), None
-            else:
-                assert rest.startswith(text), f"page {index + 1}: note {n} does not continue here"
-                pos, pending = len(text), (n, rest[len(text):])
+        carried, pending = pending, []
+        while carried and pos < len(text):
+            n, rest = carried.pop(0)
             where[n].append(index)
+            pos, left = take(index, n, text, pos, rest)
+            if left:
+                pending.append((n, left))
+                break  # later continuations wait for this one to end
+        pending.extend(carried)
+        if pending and pos < len(text):
+            assert not carried, f"page {index + 1}: notes after an unfinished continuation"
         while pos < len(text):
             assert queue, f"page {index + 1}: text after the last note: {text[pos:pos + 60]!r}"
             n, full = queue.pop(0)
             where[n] = [index]
-            rest = text[pos:]
-            if rest.startswith(full):
-                pos += len(full)
-                continue
-            # Split: its first part is followed by the other notes of the page.
-            common = len(os.path.commonprefix([rest, full]))
-            assert common >= len(n) + 20, f"page {index + 1}: expected note {n}, found {rest[:60]!r}"
-            assert pending is None, f"page {index + 1}: notes {pending[0]} and {n} both go on"
-            pending = (n, full[common:])
-            pos += common
-    assert pending is None, f"note {pending[0]} is cut short at the end"
+            pos, left = take(index, n, text, pos, full)
+            if left:
+                pending.append((n, left))
+    assert not pending, f"notes cut short at the end: {[n for n, _ in pending]}"
     assert not queue, f"notes never printed: {[n for n, _ in queue]}"
     return where
 
 
 def check_notes(doc, data: bytes, tmp: Path) -> dict[str, list[int]]:
-    """Every note once, whole, in order, starting on the page of its call."""
+    """Every note once, whole, in order, starting on the page of its call.
+
+    The one exception, as in LaTeX: a note called on a page whose notes end
+    with a note that runs on overleaf prints after that note's end.
+    """
     where = note_pages(doc, data, tmp)
     calls = call_pages(data)
     assert sorted(calls, key=int) == sorted(where, key=int)
-    for n, pages in where.items():
-        assert pages[0] == calls[n], f"note {n} starts on page {pages[0] + 1}, its call is on page {calls[n] + 1}"
+    order = sorted(where, key=int)
+    for i, n in enumerate(order):
+        pages = where[n]
         assert pages == list(range(pages[0], pages[0] + len(pages))), f"note {n} skips a page: {pages}"
+        if pages[0] == calls[n]:
+            continue
+        runs_on = [m for m in order[:i] if where[m][0] <= calls[n] < where[m][-1]]
+        assert runs_on and pages[0] == where[runs_on[-1]][-1], \
+            f"note {n} starts on page {pages[0] + 1}, its call is on page {calls[n] + 1}"
     return where
 
 

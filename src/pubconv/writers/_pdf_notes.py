@@ -33,7 +33,7 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.urls import FatalURLFetchingError
 
 from ..document import Document
-from ..errors import PubconvError, Report, SourcePos
+from ..errors import PubconvError, Report, SourcePos, warn
 from ._pdf_fetch import SafeFetcher
 from ._pdf_split import Note, add_class, offset_after_lines
 from ._xhtml import XHTML
@@ -41,7 +41,7 @@ from ._xhtml import XHTML
 _H = f"{{{XHTML}}}"
 #: Lay-outs allowed: a few, plus three per note (each repair costs one).
 MAX_PASSES = 6
-MAX_TRIES_PER_PROBLEM = 6
+MAX_TRIES_PER_PROBLEM = 4
 
 #: Layout mechanics the repairs rely on (not theme: a user's print.css cannot drop them).
 _MECHANICS = """
@@ -64,22 +64,50 @@ def render_with_notes(doc: Document, html: str, css: str, fetcher: SafeFetcher, 
     notes = {span.get("id"): Note(span) for span in tree.iter(f"{_H}span")
              if "footnote" in (span.get("class") or "").split() and span.get("id")}
     attempts: dict[tuple[str, str], int] = {}
+    accepted: set[str] = set()  # notes that cannot start beside their call (see below)
     problem = None
     for _ in range(MAX_PASSES + 3 * len(notes)):
         rendered = _render(tree, doc, stylesheet, fetcher, options)
         layout = Layout.read(rendered)
-        problem = first_problem(notes, layout)
+        while True:
+            problem = first_problem(notes, layout, skip=accepted)
+            if problem is None or repair(tree, notes, problem, layout, attempts):
+                break
+            if problem[2] not in PLACEMENT:
+                _give_up(doc, problem)
+            # Nothing of it is lost, but it cannot start on its call's page (the notes
+            # before it fill that page, in order): keep it where it is, with a warning.
+            accepted.add(problem[0])
         if problem is None:
-            return _polish(tree, notes, rendered, layout, lambda: _render(tree, doc, stylesheet, fetcher, options))
-        if not repair(tree, notes, problem, layout, attempts):
-            break
+            rendered = _polish(tree, notes, rendered, layout, accepted,
+                               lambda: _render(tree, doc, stylesheet, fetcher, options))
+            _warn_moved(doc, notes, Layout.read(rendered), accepted, report)
+            return rendered
+    _give_up(doc, problem)
+
+
+#: Problems that misplace a note without losing any of its text.
+PLACEMENT = ("moved to another page than its call", "continued out of order")
+
+
+def _give_up(doc: Document, problem) -> None:
     note_id, _, reason = problem
     n = note_id.removeprefix("fn-")
-    raise PubconvError(f"footnote {n} cannot be set whole starting on the page of its call ({reason})",
-                       _note_pos(doc, n), "footnote-overflow")
+    raise PubconvError(f"footnote {n} cannot be set whole ({reason})", _note_pos(doc, n), "footnote-overflow")
 
 
-def _polish(tree, notes: dict[str, Note], rendered, layout: "Layout", render, rounds: int = 3):
+def _warn_moved(doc: Document, notes: dict[str, "Note"], layout: "Layout", accepted: set[str], report) -> None:
+    for note_id in sorted(accepted, key=lambda i: list(notes).index(i)):
+        note = notes[note_id]
+        piece, call = layout.pieces.get(note.id), layout.call(note)
+        if piece is not None and call is not None and piece.page != call[0]:
+            warn(report, "footnote-moved",
+                 f"footnote {note.number} starts on page {piece.page + 1}, after its call on page {call[0] + 1}: "
+                 "the notes before it fill that page", _note_pos(doc, note.number))
+
+
+def _polish(tree, notes: dict[str, Note], rendered, layout: "Layout", accepted: set[str], render,
+            rounds: int = 3):
     """Start a long note on the page before, where its call was pushed from, if it fills the gap left.
 
     WeasyPrint moves the line that calls a note too tall for the room to the
@@ -100,7 +128,7 @@ def _polish(tree, notes: dict[str, Note], rendered, layout: "Layout", render, ro
         note.place(tree)
         trial = render()
         trial_layout = Layout.read(trial)
-        if first_problem(notes, trial_layout) is None and len(trial.pages) <= len(rendered.pages) \
+        if first_problem(notes, trial_layout, skip=accepted) is None and len(trial.pages) <= len(rendered.pages) \
                 and trial_layout.call(note)[0] < layout.call(note)[0]:
             rendered, layout = trial, trial_layout
             continue
@@ -247,8 +275,12 @@ def _body_line_height(page_box) -> float:
     return 0.0
 
 
-def first_problem(notes: dict[str, Note], layout: Layout) -> tuple[str, str, str] | None:
-    """The first note (in call order) lost, cut, away from its call or out of order; else ``None``."""
+def first_problem(notes: dict[str, Note], layout: Layout, skip: set[str] = frozenset()
+                  ) -> tuple[str, str, str] | None:
+    """The first note (in call order) lost, cut, away from its call or out of order; else ``None``.
+
+    Notes in ``skip`` are only checked for lost text, not for placement.
+    """
     for note_id, note in notes.items():
         call = layout.call(note)
         previous = None
@@ -259,12 +291,35 @@ def first_problem(notes: dict[str, Note], layout: Layout) -> tuple[str, str, str
             page = layout.pages[piece.page]
             if piece.top < page.content_top - 0.5 or piece.bottom > page.content_bottom + 0.5:
                 return note_id, piece_id, "longer than the room on its page"
-            if index == 0 and call is not None and piece.page != call[0]:
-                return note_id, piece_id, "moved to another page than its call"
+            if note_id in skip:
+                continue
+            if index == 0 and call is not None and piece.page != call[0] and not _after_continued(
+                    notes, layout, call[0], piece.page):
+                return note_id, piece_id, PLACEMENT[0]
             if previous is not None and piece.page not in (previous.page, previous.page + 1):
-                return note_id, piece_id, "continued out of order"
+                return note_id, piece_id, PLACEMENT[1]
             previous = piece
     return None
+
+
+def _after_continued(notes: dict[str, Note], layout: Layout, call_page: int, page: int) -> bool:
+    """Whether a note printed on ``page`` follows an earlier note that runs on from its call's page.
+
+    Notes print in order and a note's parts follow each other, so a note called
+    on a page whose note area ends with a note that continues overleaf comes
+    after that continuation (as in LaTeX): that is its right place.
+    """
+    last = layout.pages[call_page].pieces[-1:] if call_page < len(layout.pages) else []
+    if not last or page <= call_page:
+        return False
+    owner = next((n for n in notes.values() if last[0] in n.part_ids()), None)
+    if owner is None:
+        return False
+    parts = owner.part_ids()
+    if parts.index(last[0]) == len(parts) - 1:
+        return False  # it ends there: nothing runs on
+    end = layout.pieces.get(parts[-1])
+    return end is not None and page == end.page
 
 
 # ---------------------------------------------------------------- repairs
@@ -273,11 +328,10 @@ def first_problem(notes: dict[str, Note], layout: Layout) -> tuple[str, str, str
 def repair(tree, notes: dict[str, Note], problem, layout: Layout, attempts: dict) -> bool:
     """Change the XHTML so that the next layout fixes ``problem``; False if out of ideas.
 
-    In order: continuations of an earlier note that went ahead of this note
-    move behind it; a note (or part) that would fit on the page where it
-    belongs but was pushed on gets a page break before the paragraph that
-    pushed it; a note too long for its room is cut to fit (the next part
-    takes the rest).
+    In order: a note (or part) that would fit on the page where it belongs
+    but was pushed on gets a page break before the paragraph that pushed it;
+    an earlier note that continues past that page gives up room to it; a note
+    too long for its room is cut to fit (the next part takes the rest).
     """
     note_id, piece_id, reason = problem
     key = (piece_id, reason)
@@ -296,36 +350,16 @@ def repair(tree, notes: dict[str, Note], problem, layout: Layout, attempts: dict
             if call is None:
                 return False
             expected = call[0]
-            if _move_continuations(tree, notes, note, expected, layout):
-                return True
         else:
             expected = layout.pieces[note.part_ids()[index - 1]].page + 1
         room = _room(layout, notes, note, piece_id, expected, first=index == 0)
         if piece.bottom - piece.top <= room and _break_before_last_block(tree, layout, expected):
             return True
-        if index == 0 and _make_room(tree, notes, note, piece, expected, layout):
+        if index == 0 and tries == 1 and _make_room(tree, notes, note, piece, expected, layout):
             return True
         if reason.startswith("continued"):
             return False
     return _cut(tree, note, index, piece, layout, notes, shrink=2 * (tries - 1))
-
-
-def _move_continuations(tree, notes: dict[str, Note], note: Note, page_index: int, layout: Layout) -> bool:
-    """Put continuations of earlier notes called on ``page_index`` behind this note."""
-    moved = False
-    for other in notes.values():
-        if other is note or not other.cuts or other.after == note.id:
-            continue
-        first = layout.pieces.get(other.id)
-        second = layout.pieces.get(other.part_ids()[1])
-        if first is None or second is None or first.page != page_index or second.page <= page_index:
-            continue
-        if not _precedes(tree, other.id, note.id):
-            continue
-        other.after = note.id
-        other.place(tree)
-        moved = True
-    return moved
 
 
 def _make_room(tree, notes: dict[str, Note], note: Note, piece: Piece, page_index: int, layout: Layout) -> bool:
@@ -354,15 +388,6 @@ def _make_room(tree, notes: dict[str, Note], note: Note, piece: Piece, page_inde
             return False
         other.place(tree)
         return True
-    return False
-
-
-def _precedes(tree, a_id: str, b_id: str) -> bool:
-    for el in tree.iter(f"{_H}span"):
-        if el.get("id") == a_id:
-            return True
-        if el.get("id") == b_id:
-            return False
     return False
 
 
@@ -418,6 +443,12 @@ def _cut(tree, note: Note, index: int, piece: Piece, layout: Layout, notes: dict
         room = min(room, page.content_bottom - max(piece.top, page.content_top) - 2.0) \
             if piece.top >= page.content_top else room
     lines = min(int(room // piece.line_height) - shrink, len(piece.lines) - 1)
+    if lines < 1 and index == 0:
+        # No room beside the call: WeasyPrint will carry the call's line over
+        # (footnote-policy: line); cut for a fresh page there.
+        fresh = page.content_bottom - page.content_top - 6 * page.body_line_height
+        room = min(fresh, layout.area_limit) - layout.area_overhead - 2.0
+        lines = min(int(room // piece.line_height) - shrink, len(piece.lines) - 1)
     if lines < 1:
         if index == 0 and shrink == 0:
             # No room beside the call: start the call's paragraph on the next page.

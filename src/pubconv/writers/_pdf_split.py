@@ -2,11 +2,11 @@
 
 A note is kept whole, as rendered, in :class:`Note`; a list of cut points
 (offsets into its text content) says where it is divided.  :meth:`Note.place`
-puts the parts into the XHTML tree: the first part, with the note's own id
-(``fn-N``, the target of the call's link), right after the call; the
-continuations (``fn-N-part2``...; class ``fn-cont``, footnote-policy ``auto``)
-right after it, or after the notes of a later call in the same line, so that
-WeasyPrint carries them to the next page after the notes that belong there.
+puts the parts into the XHTML tree, one after the other right after the call:
+the first part with the note's own id (``fn-N``, the target of the call's
+link), then the continuations (``fn-N-part2``...; class ``fn-cont``,
+footnote-policy ``auto``), which WeasyPrint carries to the top of the next
+page's note area.
 Every character of the note is in exactly one part: a cut only divides text.
 
 Offsets count the characters of the span's text content (``itertext``); a
@@ -40,7 +40,6 @@ class Note:
         self.text = "".join(self.original.itertext())
         self.starts = block_starts(self.original)
         self.cuts: list[int] = []
-        self.after: str | None = None  # id of the span the continuations follow (default: the first part)
 
     @property
     def number(self) -> str:
@@ -90,13 +89,8 @@ class Note:
         for old in [s for s in tree.iter(f"{_H}span") if s.get("id") == self.id or s.get("data-note") == self.id]:
             remove_keep_tail(old)
         call = next(a for a in tree.iter(f"{_H}a") if a.get("id") == f"fnref-{self.number}")
-        parts = self.parts()
-        insert_after(call, parts[0])
-        anchor = parts[0]
-        if self.after:
-            found = next((s for s in tree.iter(f"{_H}span") if s.get("id") == self.after), None)
-            anchor = found if found is not None else anchor
-        for part in parts[1:]:
+        anchor = call
+        for part in self.parts():
             insert_after(anchor, part)
             anchor = part
 
