@@ -21,7 +21,7 @@ import pytest
 from lxml import etree
 
 from pubconv import document
-from pubconv.document import E, q, text_of
+from pubconv.document import q, text_of
 from pubconv.errors import Collector, PubconvError
 from pubconv.writers import WriteOptions, pdf
 

@@ -23,7 +23,6 @@ WeasyPrint is imported inside :func:`write` (it costs ~0.7 s).
 """
 from __future__ import annotations
 
-import mimetypes
 import os
 import re
 from datetime import datetime, timezone
@@ -155,10 +154,6 @@ def resolve_resource(src: str, base: Path, pos: SourcePos | None, *, allow_remot
     return resolved
 
 
-def guess_type(path: Path) -> str:
-    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-
-
 # ---------------------------------------------------------------- metadata
 
 
@@ -184,7 +179,6 @@ def document_dates(doc: Document) -> tuple[str | None, str | None]:
 def _set_metadata(rendered, doc: Document) -> None:
     meta = rendered.metadata
     meta.title = " ".join(doc.title.split())
-    meta.authors = [" ".join(text_of(name).split()) for name in doc.xpath("p:meta/p:authors/p:author/p:name")]
     # Given then family name, as printed.
     meta.authors = [
         " ".join(filter(None, ((a.findtext("p:name/p:given", namespaces=_P) or "").strip(),
