@@ -226,11 +226,15 @@ def test_seed_notes_on_the_page_of_their_call(seed_path, tmp_path):
     check_notes(doc, write(doc), tmp_path)
 
 
-def test_sample_commentary_notes(tmp_path):
+def test_sample_commentary_notes_and_hyphenation(tmp_path):
     from pubconv import api
 
     doc = api.read(ROOT / "fixtures" / "sample" / "comment-118.md")
-    check_notes(doc, write(doc), tmp_path)
+    data = write(doc)
+    check_notes(doc, data, tmp_path)
+    # hyphens: auto with the document's language: some lines end in a hyphenation point.
+    words = [w[0] for page in words_by_page(data, tmp_path) for w in page]
+    assert any(w.endswith("\u2010") and len(w) > 3 for w in words)
 
 
 def test_seed_glyphs_are_all_there(seed_path, tmp_path):
@@ -296,6 +300,7 @@ def test_source_date_epoch_sets_the_modification_date(complete_intermediate, mon
 
 def test_header_and_page_numbers(long_pdf, tmp_path):
     pages = words_by_page(long_pdf, tmp_path)
+    assert "Spring 2024" in " ".join(w[0] for w in pages[0])  # a season date, as printed
     assert len(pages) >= 3
     top = 24 * PT_PER_MM
     first_header = [w[0] for w in pages[0] if w[2] < top]
@@ -481,3 +486,50 @@ def test_theme_css_cannot_reach_outside(complete_intermediate, tmp_path):
     with pytest.raises(PubconvError) as err:
         pdf.write(complete_intermediate, WriteOptions(theme_dir=theme_dir), Collector())
     assert err.value.code == "refused-resource"
+
+
+# ---------------------------------------------------------------- cutting a note
+
+
+def test_cut_notes_keep_every_character_once(complete_intermediate):
+    from pubconv.writers import _xhtml
+    from pubconv.writers._pdf_split import Note
+
+    html = _xhtml.render(complete_intermediate, WriteOptions(), Collector(), target="pdf")
+    tree = etree.fromstring(html.encode("utf-8"))
+    ns = {"h": _xhtml.XHTML}
+    span = tree.find(".//h:span[@id='fn-2']", ns)
+    note = Note(span)
+    text = note.text
+    second_paragraph = text.index("The second")
+    assert note.cut(0, text.index("first one")) and note.cut(1, second_paragraph + 4)
+    assert note.cuts == [text.index("first one"), second_paragraph + 4]  # mid-paragraph, twice
+    note.place(tree)
+    parts = [s for s in tree.iter(f"{{{_xhtml.XHTML}}}span") if s.get("id", "").startswith("fn-2")]
+    assert [p.get("id") for p in parts] == ["fn-2", "fn-2-part2", "fn-2-part3"]
+    assert "".join("".join(p.itertext()) for p in parts) == text
+    # The parts follow the call, one after the other, and the paragraph's tail text is kept.
+    call = tree.find(".//h:a[@id='fnref-2']", ns)
+    assert call.getnext() is parts[0] and parts[0].getnext() is parts[1] and parts[1].getnext() is parts[2]
+    # A paragraph cut in two: the first piece is set full, the rest starts without indent.
+    first_p = parts[0].findall("h:span", ns)
+    assert "fn-split" in first_p[-1].get("class")
+    assert "fn-cont-p" in parts[1].find("h:span", ns).get("class")
+    assert parts[1].get("class") == "footnote fn-cont" and parts[1].get("role") is None
+    # Re-cutting the first part shorter hands the text to the next part, never loses it.
+    assert note.cut(0, text.index("has three"))
+    note.place(tree)
+    parts = [s for s in tree.iter(f"{{{_xhtml.XHTML}}}span") if s.get("id", "").startswith("fn-2")]
+    assert len(parts) == 3 and "".join("".join(p.itertext()) for p in parts) == text
+    assert not note.cut(0, 0) and not note.cut(0, len(text) + 5)
+
+
+def test_cut_offsets_follow_the_laid_out_lines():
+    from pubconv.writers._pdf_split import offset_after_lines
+
+    text = "2 This note has three para­graphs. The first one sets the scene."
+    # The layout collapses spaces and hyphenates "para-graphs" at a line end: the word moves whole.
+    assert offset_after_lines(text, set(), 0, ["2 This note has three para\u2010"]) == text.index("para")
+    assert offset_after_lines(text, set(), 0, ["2 This note", "has three"]) == text.index("para")
+    assert offset_after_lines(text, set(), 0, ["something else"]) is None
+    assert offset_after_lines(text, set(), 0, [text]) is None  # nothing left to carry over
