@@ -4,9 +4,12 @@
 promises (issue 3, ``docs/pdf.md``):
 
 * footnotes at the foot of the page of their call (CSS GCPM ``float:
-  footnote``), each note's text exactly once; a note too long for its page is
-  split by pubconv and continues on the next (``_pdf_notes``), because
-  WeasyPrint alone pushes the start of such a note off the page;
+  footnote``), each note's text exactly once and in order; a note too long for
+  its page is cut by pubconv and continues on the next, because WeasyPrint
+  alone pushes the start of such a note off the page (``_pdf_notes`` checks
+  every layout and repairs it, ``_pdf_split`` cuts notes).  A note that cannot
+  start beside its call stays whole with a ``footnote-moved`` warning; if a
+  note cannot be kept whole the writer raises ``footnote-overflow``;
 * title block on page 1, running header from page 2, page numbers;
 * metadata (title, authors, subject, keywords, language, dates from the
   document or ``SOURCE_DATE_EPOCH``, never the clock) and an outline;
@@ -15,8 +18,8 @@ promises (issue 3, ``docs/pdf.md``):
 * resources: only the theme's files and files inside ``doc.base_dir``.  Every
   image is checked before rendering, where its source line is known
   (``missing-resource``, ``remote-resource``, ``outside-resource``,
-  ``unsupported-resource``); WeasyPrint then gets a :class:`SafeFetcher` that
-  refuses anything else, so nothing is fetched that was not vetted;
+  ``unsupported-resource``); WeasyPrint then gets a ``_pdf_fetch.SafeFetcher``
+  that refuses anything else, so nothing is fetched that was not vetted;
 * the same input gives the same bytes.
 
 WeasyPrint is imported inside :func:`write` (it costs ~0.7 s).
@@ -59,7 +62,8 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
 
     styles_dirs = theme.search_path("styles", options.theme_dir)
     fetcher = _pdf_fetch.make_fetcher(images, styles_dirs, options.allow_remote)
-    rendered = _pdf_notes.render_with_notes(doc, html, page_css + css, fetcher,
+    # The options' @page rule comes last so that a theme cannot override the paper asked for.
+    rendered = _pdf_notes.render_with_notes(doc, html, css + "\n" + page_css, fetcher,
                                             styles_dirs[0], variant, report)
     _set_metadata(rendered, doc)
     return rendered.write_pdf(**_pdf_options(variant))
