@@ -16,6 +16,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
 from lxml import etree
 
 from .errors import PubconvError, SourcePos
@@ -157,6 +160,44 @@ class Document:
 
     def to_bytes(self) -> bytes:
         return serialize(self.root)
+
+
+# ---------------------------------------------------------------- resources
+
+REMOTE_SCHEMES = ("http", "https", "ftp")
+
+
+def resolve_resource(src: str, base: Path, pos: SourcePos | None, *, allow_remote: bool = False) -> Path | str:
+    """The file inside ``base`` (or, with ``allow_remote``, the http(s) URL) that an image's ``src`` names.
+
+    The one policy for every writer that reads resources: a remote URL, another
+    scheme (``data:``, ``javascript:``), a path outside ``base`` (symbolic links
+    resolved first) or a missing file raises :class:`PubconvError` with ``pos``
+    and the codes ``remote-resource``, ``unsupported-resource``,
+    ``outside-resource``, ``missing-resource``.  Messages name no absolute path.
+    """
+    src = src.strip()
+    parts = urlsplit(src)
+    scheme = parts.scheme.lower()
+    if scheme in REMOTE_SCHEMES or src.startswith("//"):
+        if allow_remote and scheme in ("http", "https"):
+            return src
+        raise PubconvError(f"image {src!r} is remote; pubconv uses only files beside the source "
+                           "(download it next to the document)", pos, "remote-resource")
+    if len(scheme) > 1 and scheme != "file":  # one letter is a Windows drive
+        raise PubconvError(f"image {src!r} uses the unsupported scheme {scheme!r}", pos, "unsupported-resource")
+    raw = url2pathname(parts.path) if scheme == "file" else unquote(parts.path)
+    base = Path(base).resolve()
+    try:
+        resolved = (base / raw).resolve()  # an absolute raw path replaces base
+    except (OSError, RuntimeError):  # a symlink loop
+        raise PubconvError(f"image {src!r} cannot be resolved", pos, "missing-resource") from None
+    if not resolved.is_relative_to(base):
+        raise PubconvError(f"image {src!r} is outside the source's folder; pubconv reads only files inside it",
+                           pos, "outside-resource")
+    if not resolved.is_file():
+        raise PubconvError(f"image not found: {src}", pos, "missing-resource")
+    return resolved
 
 
 # ---------------------------------------------------------------- schema

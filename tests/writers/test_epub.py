@@ -491,10 +491,10 @@ def test_image_is_packaged_and_referenced(complete_intermediate):
 
 
 @pytest.mark.parametrize("src, code", [
-    ("../complete.pubconv.xml", "resource-outside"),
-    ("/etc/hostname", "resource-outside"),
+    ("../complete.pubconv.xml", "outside-resource"),
+    ("/etc/hostname", "outside-resource"),
     ("https://example.org/map.png", "remote-resource"),
-    ("data:image/png;base64,AAAA", "remote-resource"),
+    ("data:image/png;base64,AAAA", "unsupported-resource"),
     ("nowhere.png", "missing-resource"),
 ])
 def test_bad_image_is_an_error_at_its_source_line(complete_intermediate, tmp_path, src, code):
@@ -559,7 +559,7 @@ def test_symlink_out_of_the_source_folder_is_refused(complete_intermediate, tmp_
     (folder / "basin.png").symlink_to(secret)
     with pytest.raises(PubconvError) as caught:
         build(copy_doc(complete_intermediate, folder))
-    assert caught.value.code == "resource-outside"
+    assert caught.value.code == "outside-resource"
 
 
 def test_image_format_epub_readers_do_not_know_is_refused(complete_intermediate, tmp_path):

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import yaml
 
-from ..document import E
+from ..document import Document, E
 from ..errors import PubconvError, Report, SourcePos
 from . import _common
 from ._markdown import MarkdownBuilder
@@ -55,7 +55,7 @@ def has_front_matter(text: str) -> bool:
     return FRONT_MATTER.match(text) is not None or _OPENING.match(text) is not None
 
 
-def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en") -> "Document":
+def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en") -> Document:
     """Read the authoring form (``text`` already decoded, newlines normalized)."""
     if text.startswith("---") and not FRONT_MATTER.match(text):
         raise PubconvError("front matter is not closed: add a '---' line after it", SourcePos(path, 1, 1),

@@ -23,11 +23,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import etree
 
-from ..document import Document
+from ..document import Document, resolve_resource
 from ..errors import PubconvError, Report, SourcePos, warn
 from ._epub_meta import Accessibility
 
@@ -80,22 +80,8 @@ class Image:
 
 
 def _resolve(src: str, base: Path, pos: SourcePos) -> Path:
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", src) and not re.match(r"^[A-Za-z]:[\\/]", src):
-        raise PubconvError(f"image {src!r} is not a file in the source folder; an EPUB must contain its images",
-                           pos, "remote-resource")
-    candidates = [src] if unquote(src) == src else [src, unquote(src)]
-    for candidate in candidates:
-        if Path(candidate).is_absolute():
-            raise PubconvError(f"image {src!r} is an absolute path; images must be inside the source folder",
-                               pos, "resource-outside")
-        # resolve() follows symbolic links, so a link that leads out of the folder is refused too.
-        target = (base / candidate).resolve()
-        if not target.is_relative_to(base):
-            # The message names no absolute path: it would differ from one checkout or machine to the next.
-            raise PubconvError(f"image {src!r} is outside the source folder", pos, "resource-outside")
-        if target.is_file():
-            return target
-    raise PubconvError(f"image not found: {src}", pos, "missing-resource")
+    # An EPUB must carry its images: remote ones are refused whatever the options say.
+    return resolve_resource(src, base, pos, allow_remote=False)
 
 
 def _is_svg(data: bytes) -> bool:

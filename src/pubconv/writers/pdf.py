@@ -30,12 +30,10 @@ import os
 import re
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
 
 from .. import theme
-from ..document import Document, text_of
-from ..errors import PubconvError, Report, SourcePos
+from ..document import Document, resolve_resource, text_of
+from ..errors import PubconvError, Report
 from . import WriteOptions, _xhtml
 
 #: Named paper sizes accepted by ``--paper`` (CSS ``@page size`` keywords).
@@ -47,7 +45,6 @@ _BLEED = re.compile(rf"^{_LENGTH}$")
 #: Used when crop marks are asked for without a bleed: marks need the room.
 DEFAULT_MARKS_BLEED = "3mm"
 
-REMOTE_SCHEMES = ("http", "https", "ftp")
 
 
 def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
@@ -130,32 +127,6 @@ def check_resources(doc: Document, options: WriteOptions) -> dict[str, Path | st
         pos = doc.pos(image)
         found[src] = resolve_resource(src, base, pos, allow_remote=options.allow_remote)
     return found
-
-
-def resolve_resource(src: str, base: Path, pos: SourcePos | None, *, allow_remote: bool = False) -> Path | str:
-    """The file (inside ``base``) or the allowed remote URL that ``src`` names."""
-    parts = urlsplit(src.strip())
-    scheme = parts.scheme.lower()
-    if scheme in REMOTE_SCHEMES or src.strip().startswith("//"):
-        if allow_remote and scheme in ("http", "https"):
-            return src.strip()
-        raise PubconvError(f"image {src!r} is remote; pubconv uses only files beside the source "
-                           "(download it next to the document)", pos, "remote-resource")
-    if len(scheme) > 1 and scheme != "file":  # one letter: a Windows drive
-        raise PubconvError(f"image {src!r} uses the unsupported scheme {scheme!r}", pos, "unsupported-resource")
-    raw = url2pathname(parts.path) if scheme == "file" else unquote(parts.path)
-    path = Path(raw)
-    candidate = path if path.is_absolute() else base / path
-    try:
-        resolved = candidate.resolve()
-    except (OSError, RuntimeError):  # a symlink loop
-        raise PubconvError(f"image {src!r} cannot be resolved", pos, "missing-resource") from None
-    if not resolved.is_relative_to(base):
-        raise PubconvError(f"image {src!r} is outside the source's folder ({base}); "
-                           "pubconv reads only files inside it", pos, "outside-resource")
-    if not resolved.is_file():
-        raise PubconvError(f"image not found: {src}", pos, "missing-resource")
-    return resolved
 
 
 # ---------------------------------------------------------------- metadata
