@@ -68,6 +68,10 @@ def read(source: str | os.PathLike, *, form: str | None = None, config: config_m
 def options_for(doc: Document, cfg: config_mod.Config, base: WriteOptions | None = None) -> WriteOptions:
     """Writer options: the configuration's, overridden by anything set in ``base``."""
     theme = cfg.get("theme", "dir")
+    logo = cfg.relative(cfg.get("publisher", "logo"))
+    if logo is not None and not logo.is_file():
+        raise PubconvError(f"the logo named in the configuration does not exist: {cfg.get('publisher', 'logo')}",
+                           config_mod.key_pos(cfg.path, "logo"), "bad-config")
     opts = WriteOptions(
         paper=cfg.get("pdf", "paper", "A4"),
         pdf_variant=cfg.get("pdf", "variant"),
@@ -75,6 +79,7 @@ def options_for(doc: Document, cfg: config_mod.Config, base: WriteOptions | None
         crop_marks=cfg.get("pdf", "crop-marks", False),
         article_type=config_mod.article_type(doc.root, cfg),
         theme_dir=cfg.relative(theme),
+        logo=logo.resolve() if logo is not None else None,
     )
     if base is not None:
         defaults = WriteOptions()

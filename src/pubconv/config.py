@@ -129,7 +129,7 @@ def for_source(source: Path) -> Config:
     return load(find(source.parent if source.suffix else source))
 
 
-def _key_pos(path: Path, key: str) -> SourcePos:
+def key_pos(path: Path, key: str) -> SourcePos:
     try:
         for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if re.match(rf"^\s*\[?\s*(?:[\w.-]+\.)?{re.escape(key)}\b", line):
@@ -143,32 +143,32 @@ def _check(raw: dict, path: Path) -> None:
     for table, value in raw.items():
         if table == "series":
             if not isinstance(value, dict):
-                raise PubconvError("'series' must be a table of series", _key_pos(path, table), "bad-config")
+                raise PubconvError("'series' must be a table of series", key_pos(path, table), "bad-config")
             for label, entry in value.items():
                 _check_table(f"series.{label}", entry, _SERIES_KEYS, path)
             continue
         if table not in _SCHEMA:
             raise PubconvError(f"unknown configuration table [{table}] (known: "
-                               f"{', '.join(sorted([*_SCHEMA, 'series']))})", _key_pos(path, table), "bad-config")
+                               f"{', '.join(sorted([*_SCHEMA, 'series']))})", key_pos(path, table), "bad-config")
         _check_table(table, value, _SCHEMA[table], path)
 
 
 def _check_table(name: str, value, schema: dict, path: Path) -> None:
     if not isinstance(value, dict):
-        raise PubconvError(f"[{name}] must be a table", _key_pos(path, name.split(".")[-1]), "bad-config")
+        raise PubconvError(f"[{name}] must be a table", key_pos(path, name.split(".")[-1]), "bad-config")
     for key, v in value.items():
         if key not in schema:
             raise PubconvError(f"unknown key '{key}' in [{name}] (known: {', '.join(sorted(schema))})",
-                               _key_pos(path, key), "bad-config")
+                               key_pos(path, key), "bad-config")
         if not isinstance(v, schema[key]):
-            raise PubconvError(f"'{key}' in [{name}] must be {schema[key].__name__}", _key_pos(path, key),
+            raise PubconvError(f"'{key}' in [{name}] must be {schema[key].__name__}", key_pos(path, key),
                                "bad-config")
         if key in ("issn", "print-issn") and not _ISSN.match(v):
-            raise PubconvError(f"'{key}' in [{name}] is not an ISSN (NNNN-NNNN): {v!r}", _key_pos(path, key),
+            raise PubconvError(f"'{key}' in [{name}] is not an ISSN (NNNN-NNNN): {v!r}", key_pos(path, key),
                                "bad-config")
         if key == "variant" and v not in PDF_VARIANTS:
             raise PubconvError(f"'variant' in [{name}] must be one of {', '.join(PDF_VARIANTS)}",
-                               _key_pos(path, key), "bad-config")
+                               key_pos(path, key), "bad-config")
 
 
 # The order of meta's children is fixed by the schema; new ones go in their place.

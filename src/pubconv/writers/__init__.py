@@ -43,6 +43,8 @@ class WriteOptions:
     theme_dir    a folder with ``styles/`` and/or ``templates/`` that override the default theme.
     allow_remote let http(s) resources through (default: refused).
     outputs      file names of the sibling outputs, by format (for JATS ``self-uri``).
+    logo         the publisher's logo (``[publisher] logo``), shown on the title page; the
+                 user named it, so it is read even from outside the source's folder.
     """
 
     paper: str = "A4"
@@ -53,6 +55,7 @@ class WriteOptions:
     theme_dir: Path | None = None
     allow_remote: bool = False
     outputs: dict[str, str] = field(default_factory=dict)
+    logo: Path | None = None
 
 
 def writer(name: str) -> ModuleType:

@@ -104,22 +104,25 @@ def check_images(doc: Document, report: Report) -> dict[Path, Image]:
         if not (img.get("alt") or "").strip():
             warn(report, "missing-alt", f"image {src!r} has no alt text; the EPUB will not claim WCAG conformance",
                  pos)
-        if target in found:
-            continue
-        suffix = target.suffix.lower()
-        if suffix not in IMAGE_TYPES:
-            raise PubconvError(f"image {src!r}: EPUB readers need PNG, JPEG, GIF, WebP or SVG, "
-                               f"not {suffix or 'a file without suffix'}", pos, "unsupported-image")
-        media_type, magics = IMAGE_TYPES[suffix]
-        data = target.read_bytes()
-        if ((magics and not data.startswith(magics)) or (suffix == ".webp" and data[8:12] != b"WEBP")
-                or (suffix == ".svg" and not _is_svg(data))):
-            raise PubconvError(f"image {src!r} is not a {media_type} file (its content does not match its suffix)",
-                               pos, "bad-image")
-        stem = re.sub(r"[^A-Za-z0-9_-]+", "-", target.stem).strip("-") or "image"
-        name = f"images/{len(found) + 1:02d}-{stem}{suffix}"
-        found[target] = Image(target, name, media_type, data)
+        if target not in found:
+            found[target] = load_image(target, src, pos, len(found) + 1)
     return found
+
+
+def load_image(target: Path, src: str, pos: SourcePos, number: int) -> Image:
+    """Read one image for the package, checking that EPUB readers know its format."""
+    suffix = target.suffix.lower()
+    if suffix not in IMAGE_TYPES:
+        raise PubconvError(f"image {src!r}: EPUB readers need PNG, JPEG, GIF, WebP or SVG, "
+                           f"not {suffix or 'a file without suffix'}", pos, "unsupported-image")
+    media_type, magics = IMAGE_TYPES[suffix]
+    data = target.read_bytes()
+    if ((magics and not data.startswith(magics)) or (suffix == ".webp" and data[8:12] != b"WEBP")
+            or (suffix == ".svg" and not _is_svg(data))):
+        raise PubconvError(f"image {src!r} is not a {media_type} file (its content does not match its suffix)",
+                           pos, "bad-image")
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", target.stem).strip("-") or "image"
+    return Image(target, f"images/{number:02d}-{stem}{suffix}", media_type, data)
 
 
 # ---------------------------------------------------------------- the content document
@@ -179,7 +182,8 @@ def _types(el: etree._Element) -> list[str]:
     return (el.get(EPUB_TYPE) or "").split()
 
 
-def prepare(html: str, doc: Document, images: dict[Path, Image], report: Report) -> Content:
+def prepare(html: str, doc: Document, images: dict[Path, Image], report: Report,
+            extra: dict[str, Path] | None = None) -> Content:
     """Make the shared XHTML a package's content document (see the module docstring)."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     root = etree.fromstring(html.encode("utf-8"), parser)
@@ -199,7 +203,7 @@ def prepare(html: str, doc: Document, images: dict[Path, Image], report: Report)
     for img in body.iter(_h("img")):
         src = img.get("src", "")
         pos = image_pos.get(src, SourcePos(doc.path))
-        target = _resolve(src, base, pos)
+        target = (extra or {}).get(src) or _resolve(src, base, pos)
         if target not in images:  # an image the template added itself (a logo, say)
             raise PubconvError(f"the XHTML rendering refers to an image not in the document: {src}", pos,
                                "missing-resource")

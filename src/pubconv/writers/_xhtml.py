@@ -33,6 +33,7 @@ naming it and its source line, like docutils' ``unknown_visit``.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Callable, Literal
 from urllib.parse import urlsplit
 
@@ -159,7 +160,7 @@ def render(doc: Document, options: WriteOptions, report: Report, *, target: Targ
     """A complete, well-formed XHTML5 document (polyglot: parses as XML) for the whole commentary."""
     if target not in ("pdf", "epub"):
         raise ValueError(f"unknown XHTML target: {target!r}")
-    renderer = _Renderer(doc, report, target)
+    renderer = _Renderer(doc, report, target, logo=options.logo)
     context = renderer.context()
     env = theme.jinja_env(options.theme_dir)
     html = env.get_template("document.xhtml.j2").render(**context)
@@ -173,8 +174,9 @@ def render(doc: Document, options: WriteOptions, report: Report, *, target: Targ
 class _Renderer:
     """Walks the intermediate and builds XHTML elements (docutils' visitor shape)."""
 
-    def __init__(self, doc: Document, report: Report, target: Target):
+    def __init__(self, doc: Document, report: Report, target: Target, logo: Path | None = None):
         self.doc = doc
+        self.logo = logo
         self.report = report
         self.target = target
         self.lang = doc.lang
@@ -299,6 +301,8 @@ class _Renderer:
             "doi": doi,
             "doi_url": _DOI_RESOLVER + doi if doi else "",
             "publisher": {"name": _t(publisher, "p:name"), "place": _t(publisher, "p:place")},
+            "logo": {"src": self.logo.as_uri() if self.target == "pdf" else str(self.logo),
+                     "alt": _t(publisher, "p:name") or "Publisher’s logo"} if self.logo else None,
             "issns": [(i.get("format"), i.text) for i in meta.iterfind("p:issn", namespaces=_P)],
             "license": {"text": license_el.text if license_el is not None else "",
                         "href": license_el.get("href", "") if license_el is not None

@@ -38,7 +38,7 @@ from lxml import etree
 
 from .. import theme
 from ..document import Document
-from ..errors import Report
+from ..errors import Report, SourcePos
 from . import WriteOptions
 from . import _epub_content as content_mod
 from . import _epub_meta as meta
@@ -62,7 +62,12 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
 
     images = content_mod.check_images(doc, report)
     html = _xhtml.render(doc, options, report, target="epub")
-    content = content_mod.prepare(html, doc, images, report)
+    extra = {}
+    if options.logo is not None:  # the template shows it; the user named it in the configuration
+        logo = options.logo.resolve()
+        images.setdefault(logo, content_mod.load_image(logo, logo.name, SourcePos(str(logo)), len(images) + 1))
+        extra[str(options.logo)] = logo
+    content = content_mod.prepare(html, doc, images, report, extra)
     nav = content_mod.nav_document(doc, content.toc, content.landmarks)
     css = theme.read_style("epub.css", options.theme_dir)
     when = meta.modified(doc)

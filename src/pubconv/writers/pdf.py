@@ -52,6 +52,8 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
     page_css = page_style(options)
     variant = pdf_variant(options)
     images = check_resources(doc, options)
+    if options.logo is not None:
+        images[options.logo.as_uri()] = options.logo
     html = _xhtml.render(doc, options, report, target="pdf")
     css = theme.read_style("print.css", options.theme_dir)
 
