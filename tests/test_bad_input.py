@@ -78,7 +78,7 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
         _Recorder.hits.append(self.path)
         self.send_response(200)
         self.end_headers()
-        self.wfile.write(b"\x89PNG\r\n\x1a\n")
+        self.wfile.write((BAD / "pixel.png").read_bytes())
 
     def log_message(self, *args):
         pass
@@ -104,6 +104,17 @@ def test_remote_resources_are_never_fetched(tmp_path, http_server, capsys):
     err = capsys.readouterr().err
     assert "remote" in err
     assert _Recorder.hits == []
+
+
+def test_remote_images_only_when_the_user_allows_them(tmp_path, http_server, capsys):
+    src = tmp_path / "remote.md"
+    src.write_text(f"---\ntitle: T\n---\n\n![A chart]({http_server}/chart.png)\n", encoding="utf-8")
+    assert main(["convert", str(src), "--to", "pdf", "-o", str(tmp_path / "o"), "--allow-remote"]) == 0, \
+        capsys.readouterr().err
+    assert _Recorder.hits == ["/chart.png"]
+    # an EPUB must carry its images: no flag lets a remote one in
+    assert main(["convert", str(src), "--to", "epub", "-o", str(tmp_path / "o"), "--allow-remote"]) == 1
+    assert _Recorder.hits == ["/chart.png"]
 
 
 def test_output_names_cannot_escape(tmp_path):

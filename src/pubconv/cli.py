@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     conv.add_argument("--pdf-variant", choices=["pdf/a-3b", "pdf/ua-1"], help="archival or accessible PDF")
     conv.add_argument("--bleed", help="bleed for print, a CSS length such as 3mm")
     conv.add_argument("--crop-marks", action="store_true", help="draw crop marks (for a print shop)")
+    conv.add_argument("--allow-remote", action="store_true",
+                      help="let the PDF fetch http(s) images (never done otherwise; an EPUB always refuses them)")
 
     chk = sub.add_parser("check", parents=[common], help="read, build everything in memory, validate; write nothing",
                    epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -115,7 +117,7 @@ def _run(args) -> int:
             print(f"pubconv: error: {exc.message}", file=sys.stderr)
             return EXIT_USAGE
         base = WriteOptions(paper=args.paper or "A4", pdf_variant=args.pdf_variant, bleed=args.bleed,
-                            crop_marks=args.crop_marks)
+                            crop_marks=args.crop_marks, allow_remote=args.allow_remote)
     else:
         # check builds what needs no WeasyPrint: the EPUB shares the PDF's XHTML, so it finds the same problems
         formats, base = ["xml", "epub", "jats"], WriteOptions()
