@@ -149,12 +149,22 @@ def _init_worker(formats: tuple[str, ...]) -> None:
 
 def run(jobs: list[Job], *, workers: int = 1, force: bool = False,
         on_outcome: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    """Build every job; outcomes come back (and go to ``on_outcome``) in the jobs' order."""
+    """Build every job; the outcomes are returned in the jobs' order.
+
+    ``on_outcome`` hears of each as it is known: skipped ones first, then the
+    others as the workers finish them (in the jobs' order).
+    """
     keys = KeyMaker()
     states: dict[Path, State] = {}
-    outcomes: list[Outcome] = []
-    todo: list[tuple[Job, str | None]] = []
-    for job in jobs:
+    outcomes: list[Outcome | None] = [None] * len(jobs)
+    todo: list[tuple[int, str | None]] = []
+
+    def done(i: int, outcome: Outcome) -> None:
+        outcomes[i] = outcome
+        if on_outcome:
+            on_outcome(outcome)
+
+    for i, job in enumerate(jobs):
         key = None
         if job.write:
             state = states.setdefault(job.out_dir, State(job.out_dir))
@@ -163,24 +173,19 @@ def run(jobs: list[Job], *, workers: int = 1, force: bool = False,
             except (OSError, PubconvError):
                 key = None  # the build itself will report the problem
             if key and not force and state.up_to_date(job, key):
-                outcome = Outcome(job.source, "skipped", key=key)
-                outcomes.append(outcome)
-                if on_outcome:
-                    on_outcome(outcome)
+                done(i, Outcome(job.source, "skipped", key=key))
                 continue
-        todo.append((job, key))
-    for (job, key), outcome in zip(todo, _execute([j for j, _ in todo], workers)):
+        todo.append((i, key))
+    for (i, key), outcome in zip(todo, _execute([jobs[i] for i, _ in todo], workers)):
+        job = jobs[i]
         outcome.key = key
         if job.write and outcome.status == "converted" and key:
             states[job.out_dir].record(job, key, outcome.outputs.values())
-        outcomes.append(outcome)
-        if on_outcome:
-            on_outcome(outcome)
+        done(i, outcome)
     for state in states.values():
         if state.data:
             state.save()
-    order = {id(j.source): i for i, j in enumerate(jobs)}
-    return sorted(outcomes, key=lambda o: order.get(id(o.source), 0))
+    return [o for o in outcomes if o is not None]
 
 
 def _execute(jobs: list[Job], workers: int) -> Iterator[Outcome]:
