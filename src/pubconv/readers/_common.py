@@ -165,7 +165,7 @@ def assemble(meta: etree._Element, body: Body, *, path: str, src_file: str, form
         root.append(body.references)
     elif body.references is not None:
         warn(report, "empty-references", "the reference list has no entries", doc.pos(body.references))
-    _refs.link_citations(root, refs, path, report, doc.pos)
+    _refs.link_citations(root, refs, report, doc.pos)
     for el in root.iter(q("p"), q("heading"), q("cell"), q("text")):
         for label in undefined_calls("".join(t for t in _own_text(el))):
             warn(report, "missing-note", f"footnote call [^{label}] has no footnote", doc.pos(el))

@@ -134,7 +134,7 @@ def _author_key(ref: etree._Element) -> tuple[list[str], str] | None:
     return names, year.text
 
 
-def link_citations(root: etree._Element, refs: list[etree._Element], path: str, report: Report,
+def link_citations(root: etree._Element, refs: list[etree._Element], report: Report,
                    pos_of) -> int:
     """Wrap author-date citations in ``cite`` elements; returns how many were linked."""
     index: dict[tuple[str, str], list[tuple[str, list[str]]]] = {}
