@@ -584,7 +584,7 @@ def test_relative_link_to_a_file_is_unlinked_with_a_warning(complete_intermediat
     link = etree.SubElement(para, q("link"), href="annex.pdf")
     link.text = "the annex"
     data, found = build(doc)
-    assert [(d.code, d.pos.line) for d in found.warnings] == [("link-outside-epub", 35)]
+    assert [(d.code, d.pos.line) for d in found.warnings] == [("local-link", 35)]
     content = xml(members(data)["EPUB/content.xhtml"])
     assert content.xpath("//h:a[@href='annex.pdf']", namespaces=NS) == []
     assert "the annex" in "".join(content.itertext())

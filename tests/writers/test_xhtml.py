@@ -192,3 +192,16 @@ def test_short_title_and_safe_href():
     assert len(cut) <= 61 and cut.endswith("…") and long.startswith(cut[:-1])
     assert safe_href("https://x.org") and safe_href("#ref-1") and safe_href("mailto:a@b.c")
     assert not safe_href("java\tscript:alert(1)") and not safe_href("data:text/html,x") and not safe_href(" ")
+
+
+@pytest.mark.parametrize("target", ["pdf", "epub"])
+def test_a_link_to_a_local_file_keeps_its_text_only(complete_intermediate, target):
+    root = copy.deepcopy(complete_intermediate.root)
+    para = root.find(f".//{q('section')}/{q('p')}")
+    link = etree.SubElement(para, q("link"), href="annex.pdf")
+    link.text = "the annex"
+    doc = document.Document(root, path="c.md", base_dir=complete_intermediate.base_dir)
+    found = Collector()
+    html = render(doc, WriteOptions(), found, target=target)
+    assert 'href="annex.pdf"' not in html and "the annex" in html
+    assert [(d.code, d.pos.line) for d in found.items] == [("local-link", 35)]

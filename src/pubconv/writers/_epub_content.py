@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -214,7 +213,6 @@ def prepare(html: str, doc: Document, images: dict[Path, Image], report: Report,
         if images[target].media_type == "image/gif":
             a11y.animated_images_possible = True
 
-    _drop_outside_links(body, doc, report)
     _drop_deprecated_types(body)
 
     a11y.headings = sum(1 for el in body.iter() if el.tag in {_h(f"h{i}") for i in range(1, 7)})
@@ -231,22 +229,6 @@ def prepare(html: str, doc: Document, images: dict[Path, Image], report: Report,
 
     xhtml = etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>")
     return Content(xhtml + b"\n", toc, landmarks, a11y, properties)
-
-
-def _drop_outside_links(body: etree._Element, doc: Document, report: Report) -> None:
-    """Relative links to files cannot work inside an EPUB: keep their text, warn at the source line."""
-    positions = {ln.get("href"): doc.pos(ln) for ln in doc.xpath("//p:link")}
-    for a in list(body.iter(_h("a"))):
-        href = a.get("href")
-        if href is None or href.startswith("#") or urlsplit(href).scheme:
-            continue
-        warn(report, "link-outside-epub",
-             f"link to {href!r} points at a file that is not in the EPUB; its text is kept without the link",
-             positions.get(href, SourcePos(doc.path)))
-        span = etree.Element(_h("span"))
-        span.text, span.tail = a.text, a.tail
-        span.extend(list(a))
-        a.getparent().replace(a, span)
 
 
 #: epub:type values that EPUB 3.3 deprecates (EPUBCheck OPF-086b); the element keeps its role and id.

@@ -434,11 +434,17 @@ class _Renderer:
 
     def anchor(self, el: etree._Element, out: etree._Element) -> None:
         if el.tag.endswith("}link"):
-            href = el.get("href", "")
+            href = el.get("href", "").strip()
             attrs = {"href": href} if safe_href(href) else None
             if attrs is None:
                 warn(self.report, "unsafe-link", f"link target {href!r} is not allowed; printed as text",
                      self.doc.pos(el))
+            elif not href.startswith("#") and not urlsplit(href).scheme:
+                # A relative file link cannot work in a published PDF or EPUB (and in a PDF it
+                # would become a file:// link to the build machine): keep the text, drop the link.
+                warn(self.report, "local-link", f"link to the local file {href!r} cannot work in a published "
+                     "PDF or EPUB; its text is kept without the link", self.doc.pos(el))
+                attrs = None
         else:
             attrs = {"class_": "citation", "href": f"#{el.get('ref')}", "role": "doc-biblioref"}
         if self.in_anchor or attrs is None:
