@@ -88,3 +88,18 @@ def test_from_a_makefile(folder, tmp_path):
     assert (folder / "out" / "comment-118.jats.xml").is_file()
     again = subprocess.run(["make"], cwd=folder, capture_output=True, text=True)
     assert "Nothing to be done" in again.stdout or "is up to date" in again.stdout
+
+
+def test_same_bytes_from_two_folders(tmp_path):
+    """Outputs depend on the document, not on where the checkout is: two folders, identical files."""
+    data = []
+    for where in ("one", "a/much/deeper/two"):
+        root = tmp_path / where
+        shutil.copytree(FIXTURES / "authoring" / "figures-tables", root / "comments")
+        shutil.copy(FIXTURES / "authoring" / "figures-tables" / "freight.png", root / "logo.png")
+        (root / "pubconv.toml").write_text('[publisher]\nname = "Test Institute"\nlogo = "logo.png"\n',
+                                           encoding="utf-8")
+        result = pubconv.convert(root / "comments" / "figures-tables.md", to=["pdf", "epub", "jats", "xml"],
+                                 write=False)
+        data.append(result.data)
+    assert data[0] == data[1]

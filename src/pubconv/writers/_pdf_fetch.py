@@ -20,6 +20,12 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+#: The base URL the PDF's XHTML is rendered against, and the URL of the logo. WeasyPrint names
+#: each image in the PDF after its URL: with the real folder in it, the same document built in
+#: two checkouts would give two different files.  The fetcher maps these back to real paths.
+SOURCE_URL = "file:///pubconv-source/"
+LOGO_URL = "file:///pubconv-logo/"
+
 
 class SafeFetcher(URLFetcher):
     """Serves only vetted files; ``refused`` lists the URLs it turned away.
@@ -29,13 +35,16 @@ class SafeFetcher(URLFetcher):
     http(s) URLs let through by ``--allow-remote``.
     """
 
-    def __init__(self, files: set[Path], roots: list[Path], remote: frozenset[str] = frozenset(), **kwargs):
+    def __init__(self, files: set[Path], roots: list[Path], remote: frozenset[str] = frozenset(),
+                 source_dir: Path | None = None, logo: Path | None = None, **kwargs):
         kwargs.setdefault("fail_on_errors", True)
         kwargs.setdefault("allowed_protocols", ("file", "http", "https") if remote else ("file",))
         super().__init__(**kwargs)
         self.files = {Path(f).resolve() for f in files}
         self.roots = [Path(r).resolve() for r in roots]
         self.remote = frozenset(remote)
+        self.source_dir = Path(source_dir).resolve() if source_dir is not None else None
+        self.logo = Path(logo).resolve() if logo is not None else None
         self.refused: list[str] = []
 
     def fetch(self, url, headers=None):
@@ -45,7 +54,12 @@ class SafeFetcher(URLFetcher):
             self.refused.append(url)
             raise ValueError(f"pubconv refuses to fetch {url!r}")
         try:
-            path = Path(url2pathname(urlsplit(url).path)).resolve()
+            if self.logo is not None and url == LOGO_URL + self.logo.name:
+                path = self.logo
+            elif self.source_dir is not None and url.startswith(SOURCE_URL):
+                path = (self.source_dir / url2pathname(urlsplit(url).path[len("/pubconv-source/"):])).resolve()
+            else:
+                path = Path(url2pathname(urlsplit(url).path)).resolve()
         except (OSError, RuntimeError):  # a symlink loop
             self.refused.append(url)
             raise ValueError(f"pubconv cannot resolve {url!r}") from None
@@ -54,11 +68,12 @@ class SafeFetcher(URLFetcher):
             self.refused.append(url)
             raise ValueError(f"pubconv refuses to read {path}: not a vetted file")
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
 
 
-def make_fetcher(images: dict[str, Path | str], styles_dirs: list[Path], allow_remote: bool) -> SafeFetcher:
-    """A fetcher for the vetted ``images`` (``{src: path or allowed URL}``) and the theme."""
-    files = {p for p in images.values() if isinstance(p, Path)}
+def make_fetcher(images: dict[str, Path | str], styles_dirs: list[Path], allow_remote: bool,
+                 source_dir: Path | None = None, logo: Path | None = None) -> SafeFetcher:
+    """A fetcher for the vetted ``images`` (``{src: path or allowed URL}``), the logo and the theme."""
+    files = {p for p in images.values() if isinstance(p, Path)} | ({Path(logo).resolve()} if logo else set())
     remote = frozenset(u for u in images.values() if isinstance(u, str)) if allow_remote else frozenset()
-    return SafeFetcher(files, styles_dirs, remote)
+    return SafeFetcher(files, styles_dirs, remote, source_dir=source_dir, logo=logo)

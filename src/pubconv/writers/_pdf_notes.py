@@ -34,7 +34,7 @@ from weasyprint.urls import FatalURLFetchingError
 
 from ..document import Document
 from ..errors import PubconvError, Report, SourcePos, warn
-from ._pdf_fetch import SafeFetcher
+from ._pdf_fetch import SOURCE_URL, SafeFetcher
 from ._pdf_split import Note, add_class, offset_after_lines
 from ._xhtml import XHTML
 
@@ -161,9 +161,8 @@ def _pushed_note(notes: dict[str, Note], layout: "Layout") -> tuple[Note, int] |
 
 def _render(tree, doc: Document, stylesheet, fetcher: SafeFetcher, options):
     text = etree.tostring(tree, encoding="unicode")
-    base_url = Path(doc.base_dir).resolve().as_uri() + "/"
     try:
-        html = HTML(string=text, base_url=base_url, url_fetcher=fetcher)
+        html = HTML(string=text, base_url=SOURCE_URL, url_fetcher=fetcher)
         return html.render(stylesheets=[stylesheet], **options)
     except FatalURLFetchingError as exc:
         refused = fetcher.refused[-1] if fetcher.refused else str(exc)

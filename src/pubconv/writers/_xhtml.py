@@ -301,7 +301,8 @@ class _Renderer:
             "doi": doi,
             "doi_url": _DOI_RESOLVER + doi if doi else "",
             "publisher": {"name": _t(publisher, "p:name"), "place": _t(publisher, "p:place")},
-            "logo": {"src": self.logo.as_uri() if self.target == "pdf" else str(self.logo),
+            # The PDF's fetcher serves the logo under a fixed URL (see writers/_pdf_fetch.py).
+            "logo": {"src": "file:///pubconv-logo/" + self.logo.name if self.target == "pdf" else str(self.logo),
                      "alt": _t(publisher, "p:name") or "Publisher’s logo"} if self.logo else None,
             "issns": [(i.get("format"), i.text) for i in meta.iterfind("p:issn", namespaces=_P)],
             "license": {"text": license_el.text if license_el is not None else "",

@@ -52,15 +52,14 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
     page_css = page_style(options)
     variant = pdf_variant(options)
     images = check_resources(doc, options)
-    if options.logo is not None:
-        images[options.logo.as_uri()] = options.logo
     html = _xhtml.render(doc, options, report, target="pdf")
     css = theme.read_style("print.css", options.theme_dir)
 
     from . import _pdf_fetch, _pdf_notes  # these import WeasyPrint
 
     styles_dirs = theme.search_path("styles", options.theme_dir)
-    fetcher = _pdf_fetch.make_fetcher(images, styles_dirs, options.allow_remote)
+    fetcher = _pdf_fetch.make_fetcher(images, styles_dirs, options.allow_remote, source_dir=doc.base_dir,
+                                      logo=options.logo)
     # The options' @page rule comes last so that a theme cannot override the paper asked for.
     rendered = _pdf_notes.render_with_notes(doc, html, css + "\n" + page_css, fetcher,
                                             styles_dirs[0], variant, report)
