@@ -381,12 +381,7 @@ def _make_room(tree, notes: dict[str, Note], note: Note, piece: Piece, page_inde
         lines = len(hog.lines) - need
         if lines < 1:
             return False
-        start, _ = other.bounds(index)
-        offset = offset_after_lines(other.text, other.starts, start, hog.lines[:lines])
-        if offset is None or not other.cut(index, offset):
-            return False
-        other.place(tree)
-        return True
+        return _cut_after_lines(tree, other, index, hog.lines[:lines])
     return False
 
 
@@ -456,8 +451,13 @@ def _cut(tree, note: Note, index: int, piece: Piece, layout: Layout, notes: dict
                 add_class(block, "pdf-break-before")
                 return True
         return False
+    return _cut_after_lines(tree, note, index, piece.lines[:lines])
+
+
+def _cut_after_lines(tree, note: Note, index: int, lines) -> bool:
+    """Cut part ``index`` of ``note`` after the given laid-out lines and put the pieces in ``tree``."""
     start, _ = note.bounds(index)
-    offset = offset_after_lines(note.text, note.starts, start, piece.lines[:lines])
+    offset = offset_after_lines(note.text, note.starts, start, lines)
     if offset is None or not note.cut(index, offset):
         return False
     note.place(tree)
