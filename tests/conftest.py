@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from epubcheck_client import EpubChecker, _java
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 SHARED = Path(os.environ.get("PUBCONV_SHARED", ROOT.parent / "shared"))
@@ -38,3 +40,34 @@ def complete_intermediate():
 
     path = FIXTURES / "intermediate" / "complete" / "complete.pubconv.xml"
     return document.parse(path.read_bytes(), str(path), path.parent)
+
+
+@pytest.fixture(scope="session")
+def epubchecker():
+    java = _java()
+    if java is None:
+        message = "Java is needed to run EPUBCheck"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    checker = EpubChecker(java)
+    yield checker
+    checker.close()
+
+
+@pytest.fixture
+def assert_valid(epubchecker, tmp_path):
+    """``assert_valid(epub_bytes)``: EPUBCheck reports no fatal error, no error and no warning."""
+
+    def check(data: bytes) -> None:
+        path = tmp_path / "book.epub"
+        path.write_bytes(data)
+        report = epubchecker.check(path)
+        problems = [f"{m['severity']} {m['ID']}: {m['message']} at "
+                    f"{[(loc['path'], loc['line']) for loc in m['locations']]}"
+                    for m in report["messages"] if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+        assert problems == []
+        checker = report["checker"]
+        assert (checker["nFatal"], checker["nError"], checker["nWarning"]) == (0, 0, 0)
+
+    return check

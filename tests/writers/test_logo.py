@@ -13,7 +13,6 @@ import pubconv
 from pubconv.errors import PubconvError
 
 from conftest import FIXTURES
-from test_epub import assert_valid, epubchecker  # noqa: F401 - pytest fixtures (EPUBCheck, run for real)
 
 
 @pytest.fixture
