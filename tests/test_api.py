@@ -102,3 +102,18 @@ def test_same_bytes_from_two_folders(tmp_path):
                                  write=False)
         data.append(result.data)
     assert data[0] == data[1]
+
+
+def test_command_line_options_win_over_the_configuration(folder, tmp_path):
+    """pubconv.toml asks for Letter; --paper A4 (the default's value, given explicitly) must still win."""
+    from pubconv.cli import main
+
+    with open(folder / "pubconv.toml", "a", encoding="utf-8") as fh:
+        fh.write('\n[pdf]\npaper = "Letter"\n')
+    sizes = {}
+    for name, extra in (("config", []), ("flag", ["--paper", "A4"])):
+        out = tmp_path / name
+        assert main(["convert", str(folder / "comment-118.md"), "--to", "pdf", "-o", str(out), *extra]) == 0
+        info = subprocess.run(["pdfinfo", str(out / "comment-118.pdf")], capture_output=True, text=True).stdout
+        sizes[name] = next(line for line in info.splitlines() if line.startswith("Page size:"))
+    assert sizes["config"].endswith("(letter)") and sizes["flag"].endswith("(A4)")

@@ -12,7 +12,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
 from . import config as config_mod
 from . import document, readers
@@ -65,8 +65,9 @@ def read(source: str | os.PathLike, *, form: str | None = None, config: config_m
     return doc
 
 
-def options_for(doc: Document, cfg: config_mod.Config, base: WriteOptions | None = None) -> WriteOptions:
-    """Writer options: the configuration's, overridden by anything set in ``base``."""
+def options_for(doc: Document, cfg: config_mod.Config,
+                overrides: Mapping[str, Any] | None = None) -> WriteOptions:
+    """Writer options: the configuration's, with ``overrides`` (field name -> value) winning."""
     theme = cfg.get("theme", "dir")
     logo = cfg.relative(cfg.get("publisher", "logo"))
     if logo is not None and not logo.is_file():
@@ -81,12 +82,7 @@ def options_for(doc: Document, cfg: config_mod.Config, base: WriteOptions | None
         theme_dir=cfg.relative(theme),
         logo=logo.resolve() if logo is not None else None,
     )
-    if base is not None:
-        defaults = WriteOptions()
-        changes = {k: getattr(base, k) for k in base.__dataclass_fields__
-                   if getattr(base, k) != getattr(defaults, k)}
-        opts = replace(opts, **changes)
-    return opts
+    return replace(opts, **dict(overrides or {}))
 
 
 def render(doc: Document, to: Iterable[str], options: WriteOptions, report: Report) -> dict[str, bytes]:
@@ -98,12 +94,14 @@ def render(doc: Document, to: Iterable[str], options: WriteOptions, report: Repo
 
 
 def convert(source: str | os.PathLike, to: Iterable[str] | str = DEFAULT_FORMATS, out_dir: str | os.PathLike = "out",
-            *, form: str | None = None, options: WriteOptions | None = None, strict: bool = False,
+            *, form: str | None = None, options: Mapping[str, Any] | None = None, strict: bool = False,
             write: bool = True, config: config_mod.Config | None = None) -> Result:
     """Convert one source to each format in ``to`` and (unless ``write=False``) write
     ``out_dir/<stem><suffix>`` for each, atomically: all formats are rendered in memory
     first, then each file goes to a ``*.tmp`` beside its target and is renamed into place.
 
+    ``options`` are :class:`~pubconv.writers.WriteOptions` fields that win over the
+    configuration, e.g. ``{"paper": "Letter", "pdf_variant": "pdf/a-3b"}``.
     Raises PubconvError on an error in the source, or on any warning when ``strict``.
     """
     to = parse_formats(to)

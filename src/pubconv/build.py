@@ -17,15 +17,14 @@ import hashlib
 import json
 import multiprocessing
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from . import __version__
 from . import config as config_mod
 from . import theme
 from .errors import Diagnostic, PubconvError, SourcePos
-from .writers import WriteOptions
 
 STATE_DIR = ".pubconv"
 STATE_FILE = "state.json"
@@ -39,7 +38,8 @@ class Job:
     formats: tuple[str, ...]
     out_dir: Path
     form: str | None = None
-    options: WriteOptions = field(default_factory=WriteOptions)
+    #: WriteOptions fields given on the command line; they win over pubconv.toml
+    options: dict[str, Any] = field(default_factory=dict)
     strict: bool = False
     write: bool = True
 
@@ -78,12 +78,12 @@ class KeyMaker:
             cfg = config_mod.for_source(job.source)
             self._configs[folder] = (cfg, cfg.fingerprint)
         cfg, cfg_bytes = self._configs[folder]
-        override = job.options.theme_dir or cfg.relative(cfg.get("theme", "dir"))
+        override = job.options.get("theme_dir") or cfg.relative(cfg.get("theme", "dir"))
         if override not in self._themes:
             self._themes[override] = _theme_fingerprint(override)
         h = hashlib.sha256()
         for part in (__version__, job.source.read_bytes(), cfg_bytes, self._themes[override],
-                     ",".join(job.formats), repr(asdict(job.options)), str(job.form), str(job.strict),
+                     ",".join(job.formats), repr(sorted(job.options.items())), str(job.form), str(job.strict),
                      os.environ.get("SOURCE_DATE_EPOCH", "")):
             h.update(part if isinstance(part, bytes) else part.encode())
             h.update(b"\0")

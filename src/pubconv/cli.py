@@ -108,7 +108,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args) -> int:
     from . import api, build
-    from .writers import WriteOptions
 
     if args.command == "convert":
         try:
@@ -116,11 +115,13 @@ def _run(args) -> int:
         except PubconvError as exc:
             print(f"pubconv: error: {exc.message}", file=sys.stderr)
             return EXIT_USAGE
-        base = WriteOptions(paper=args.paper or "A4", pdf_variant=args.pdf_variant, bleed=args.bleed,
-                            crop_marks=args.crop_marks, allow_remote=args.allow_remote)
+        # Only what the user gave: anything left out comes from pubconv.toml, then the defaults.
+        given = {"paper": args.paper, "pdf_variant": args.pdf_variant, "bleed": args.bleed,
+                 "crop_marks": args.crop_marks or None, "allow_remote": args.allow_remote or None}
+        base = {k: v for k, v in given.items() if v is not None}
     else:
         # check builds what needs no WeasyPrint: the EPUB shares the PDF's XHTML, so it finds the same problems
-        formats, base = ["xml", "epub", "jats"], WriteOptions()
+        formats, base = ["xml", "epub", "jats"], {}
     out_dir = _output_dir(args)
     if getattr(args, "pre_commit", False) and not _git_ignores(out_dir):
         print(f"pubconv: error: the output folder '{out_dir}' is not ignored by git; add '{out_dir}/' to "
