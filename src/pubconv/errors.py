@@ -2,7 +2,7 @@
 
 Non-fatal problems are :class:`Diagnostic` values handed to a ``report`` callable
 (the library default collects them in a list); fatal ones raise
-:class:`PubconvError`.  ``cli.py`` maps both to exit codes with :data:`EXIT_CODES`.
+:class:`PubconvError`.  ``cli.py`` turns both into the exit statuses below, in one place.
 """
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ EXIT_OK = 0  #: every document converted (warnings allowed unless --strict)
 EXIT_FAILED = 1  #: at least one document had an error (or a warning under --strict)
 EXIT_USAGE = 2  #: the command line itself was wrong
 EXIT_INTERNAL = 3  #: a bug in pubconv: one line is printed, --debug shows the traceback
-EXIT_CODES = {"ok": EXIT_OK, "failed": EXIT_FAILED, "usage": EXIT_USAGE, "internal": EXIT_INTERNAL}
 
 
 @dataclass(frozen=True)
