@@ -15,6 +15,7 @@ import pytest
 from lxml import etree
 
 from pubconv import document
+from pubconv.api import read
 from pubconv.document import Document, q
 from pubconv.errors import Collector, PubconvError
 from pubconv.writers import WriteOptions, _zip, epub
@@ -93,18 +94,7 @@ def test_every_stored_intermediate_passes_epubcheck(path, assert_valid):
     assert_valid(data)
 
 
-def _api_read():
-    try:
-        from pubconv.api import read
-    except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail("pubconv.api.read is missing")
-        pytest.skip("pubconv.api.read has not landed yet")
-    return read
-
-
 def test_seed_passes_epubcheck(seed_path, assert_valid):
-    read = _api_read()
     doc = read(seed_path)
     data, found = build(doc)
     assert found.errors == []
@@ -119,7 +109,6 @@ def source_fixtures() -> list[Path]:
 
 @pytest.mark.parametrize("path", source_fixtures(), ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_every_source_fixture_passes_epubcheck(path, assert_valid):
-    read = _api_read()
     data, found = build(read(path))
     assert found.errors == []
     assert_valid(data)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import copy
-import importlib
 import os
 import re
 import shutil
@@ -26,6 +25,7 @@ from jats_validate import (
     pmc_style_errors,
 )
 from pubconv import document
+from pubconv.api import read
 from pubconv.document import E, q
 from pubconv.errors import Collector, PubconvError
 from pubconv.writers import WriteOptions, jats
@@ -505,13 +505,6 @@ def test_style_rules_catch_what_pmc_rejects(complete_intermediate):
 # ---------------------------------------------------------------- the seed
 
 
-def _api_read():
-    try:
-        return importlib.import_module("pubconv.api").read
-    except (ImportError, AttributeError):
-        return None
-
-
 SEED_TOML = """\
 [publisher]
 name = "South Asia Democratic Forum"
@@ -525,9 +518,6 @@ issn = "2406-5617"
 
 @pytest.fixture
 def seed_doc(seed_path, tmp_path):
-    read = _api_read()
-    if read is None:
-        pytest.skip("pubconv.api.read does not exist yet: the seed cannot be read into an intermediate")
     src = tmp_path / "c207.md"
     shutil.copyfile(seed_path, src)
     (tmp_path / "pubconv.toml").write_text(SEED_TOML, encoding="utf-8")
@@ -589,9 +579,6 @@ def _source_fixtures():
 @pytest.mark.parametrize("configured", [False, True], ids=["as-is", "publisher-configured"])
 @pytest.mark.parametrize("path", _source_fixtures(), ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_every_source_fixture_is_valid(path, configured, dtds, tmp_path):
-    read = _api_read()
-    if read is None:
-        pytest.skip("pubconv.api.read does not exist yet: source fixtures cannot be read")
     folder = tmp_path / "src"
     shutil.copytree(path.parent, folder)
     if configured:
