@@ -118,12 +118,20 @@ def test_remote_images_only_when_the_user_allows_them(tmp_path, http_server, cap
 
 
 def test_output_names_cannot_escape(tmp_path):
-    evil = tmp_path / "..md"
+    evil = tmp_path / "..md"  # stem "."
     evil.write_text("---\ntitle: T\n---\n\nBody.\n", encoding="utf-8")
     out = tmp_path / "deep" / "out"
     assert main(["convert", str(evil), "--to", "xml", "-o", str(out)]) == 0
-    assert [p.name for p in out.iterdir() if not p.name.startswith(".")] == [".pubconv.xml"] or \
-        all(p.parent == out for p in out.iterdir())
+    written = {p for p in tmp_path.rglob("*") if p.is_file()} - {evil}
+    assert written and all(out in p.parents for p in written)
+    # and the writer's own guard, for a name that would leave the folder
+    from pubconv import api
+
+    for name in ("../evil.pdf", "sub/evil.pdf", ".."):
+        with pytest.raises(api.PubconvError) as err:
+            api.write_outputs(out, {name: b"x"}, {name: "pdf"})
+        assert err.value.code == "bad-output"
+    assert not (tmp_path / "deep" / "evil.pdf").exists()
 
 
 def test_sources_are_never_modified(tmp_path):
