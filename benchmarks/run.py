@@ -1,83 +1,451 @@
-"""pubconv benchmarks: `make bench` (or `.venv/bin/python benchmarks/run.py [--quick]`).
+"""pubconv benchmarks: ``make bench`` (``.venv/bin/python benchmarks/run.py [--quick|--smoke]``).
 
-Measures, on this machine:
-  * reading: the seed commentary (extracted form) and the sample (authoring form) into the intermediate;
-  * each writer on the sample: xml, jats, epub, pdf;
-  * a batch: converting 100 commentaries to xml+jats+epub with 1 and with N worker processes;
-  * the no-op run: the same 100 again, all skipped (the incremental build's promise: well under a second);
-  * start-up: `pubconv --version`.
-Times are wall-clock medians of several runs; compare numbers from the same machine only.
+Writes its results, with the machine, the versions and the date, between the
+``results`` markers of ``docs/performance.md`` (``--output`` to write
+elsewhere).  Every comparison is measured in the same run, as a ratio of
+medians; runs of the two sides are interleaved so that a slow spell of the
+machine hits both.
+
+Inputs: the seed commentary (``../shared/seeds/000_bf325db2ee15cea7.txt``,
+extracted form), a generated 50-page commentary with 300 footnotes and a
+generated batch of 100 commentaries (``corpus.py``: same bytes every time).
+
+1. PDF overhead over the floor: ``pubconv.convert(src, ["pdf"])`` against
+   WeasyPrint alone (``HTML(...).render(...).write_pdf(...)``) rendering the
+   finished XHTML and CSS that pubconv handed to WeasyPrint last, in this
+   process.  Also counts the layouts pubconv asked WeasyPrint for.
+2. EPUB + JATS + XML (one ``convert``) as a share of the PDF conversion.
+3. The batch to PDF, EPUB and JATS with ``pubconv convert --jobs 1`` and ``--jobs 2``.
+4. The Pandoc route on the same batch (``pandoc_route.py``).
+5. A no-op rebuild of the batch, and the start-up of ``pubconv --version``.
+6. Peak RSS of whole conversions, and how time and memory grow from 1 to 50 pages.
+
+``--smoke`` runs every measurement once on tiny inputs (a test does this);
+its numbers mean nothing.
 """
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
 import os
+import platform
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "fixtures" / "sample" / "comment-118.md"
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402
+import pandoc_route  # noqa: E402
+
 SEED = ROOT.parent / "shared" / "seeds" / "000_bf325db2ee15cea7.txt"
+REPORT = ROOT / "docs" / "performance.md"
+START, END = "<!-- results:start -->", "<!-- results:end -->"
 PUBCONV = [sys.executable, "-m", "pubconv"]
+FORMATS = "pdf,epub,jats"
 
 
-def timed(fn, repeat: int) -> float:
-    runs = []
-    for _ in range(repeat):
+@dataclass
+class Plan:
+    """How much to measure: the full run, ``--quick`` or ``--smoke``."""
+
+    name: str
+    runs: int  # repetitions of each in-process measurement
+    batch_runs: int  # repetitions of each batch (they take minutes)
+    batch_size: int
+    long_pages: float
+    long_notes: int
+    growth: tuple[int, ...]  # page counts for the growth table
+    startup_runs: int = 15
+
+
+PLANS = {
+    "full": Plan("full", runs=5, batch_runs=3, batch_size=100, long_pages=50, long_notes=300,
+                 growth=(1, 2, 5, 10, 20, 50)),
+    "quick": Plan("quick", runs=3, batch_runs=1, batch_size=100, long_pages=50, long_notes=300,
+                  growth=(1, 5, 20, 50)),
+    "smoke": Plan("smoke", runs=1, batch_runs=1, batch_size=4, long_pages=2, long_notes=12, growth=(1, 2),
+                  startup_runs=2),
+}
+
+
+@dataclass
+class Results:
+    plan: Plan
+    rows: list[tuple[str, str, str, bool | None]] = field(default_factory=list)  # targets
+    sections: list[str] = field(default_factory=list)
+
+    def target(self, what: str, measured: str, target: str, met: bool | None) -> None:
+        self.rows.append((what, measured, target, met))
+
+    def section(self, title: str, lines: list[str]) -> None:
+        self.sections.append(f"### {title}\n\n" + "\n".join(lines) + "\n")
+
+
+def median_of(fn, runs: int) -> float:
+    return statistics.median(_times(fn, runs))
+
+
+def _times(fn, runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
         t = time.perf_counter()
         fn()
-        runs.append(time.perf_counter() - t)
-    return statistics.median(runs)
+        out.append(time.perf_counter() - t)
+    return out
 
 
-def row(name: str, seconds: float) -> None:
-    print(f"{name:<58} {seconds * 1000:10.1f} ms")
+def interleaved(a, b, runs: int) -> tuple[float, float]:
+    """Medians of ``a`` and ``b``, run alternately ``runs`` times each."""
+    ta, tb = [], []
+    for _ in range(runs):
+        ta += _times(a, 1)
+        tb += _times(b, 1)
+    return statistics.median(ta), statistics.median(tb)
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="fewer repetitions")
-    args = ap.parse_args()
-    rep = 3 if args.quick else 7
+def fmt_s(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------------ 1 + 2: one document in this process
+
+
+class PdfProbe:
+    """Watches one PDF conversion: the layouts it asks for and what it finally hands WeasyPrint."""
+
+    def __init__(self) -> None:
+        from pubconv.writers import _pdf_notes
+
+        self.mod = _pdf_notes
+        self.layouts = 0
+        self.final_html: str | None = None
+        self.inputs: tuple | None = None
+        self._render, self._with_notes = _pdf_notes._render, _pdf_notes.render_with_notes
+
+    def __enter__(self) -> "PdfProbe":
+        from lxml import etree
+
+        def render(tree, *args, **kwargs):
+            self.layouts += 1
+            self.final_html = etree.tostring(tree, encoding="unicode")
+            return self._render(tree, *args, **kwargs)
+
+        def with_notes(doc, html, css, fetcher, styles_dir, variant, report):
+            self.inputs = (css, fetcher, styles_dir, variant)
+            return self._with_notes(doc, html, css, fetcher, styles_dir, variant, report)
+
+        self.mod._render, self.mod.render_with_notes = render, with_notes
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.mod._render, self.mod.render_with_notes = self._render, self._with_notes
+
+
+def weasyprint_alone(html: str, inputs: tuple, target: Path):
+    """A function that renders ``html`` with WeasyPrint alone: parse, lay out once, write the PDF."""
+    from weasyprint import CSS, HTML
+
+    from pubconv.writers import _pdf_notes, pdf
+
+    css, fetcher, styles_dir, variant = inputs
+    options = pdf._pdf_options(variant)
+
+    def run() -> None:
+        stylesheet = CSS(string=css + _pdf_notes._MECHANICS, base_url=styles_dir.as_uri() + "/",
+                         url_fetcher=fetcher)
+        document = HTML(string=html, base_url=_pdf_notes.SOURCE_URL, url_fetcher=fetcher).render(
+            stylesheets=[stylesheet], pdf_variant=variant, pdf_tags=options["pdf_tags"])
+        document.write_pdf(target, **options)
+    return run
+
+
+def measure_document(name: str, source: Path, out: Path, plan: Plan, res: Results) -> dict:
     import pubconv
-    from pubconv import api
-    from pubconv.errors import Collector
 
-    print(f"pubconv {pubconv.__version__}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs\n")
-    if SEED.exists():
-        row("read seed (extracted form, 11 notes, 24 refs)", timed(lambda: pubconv.read(SEED, report=Collector()), rep))
-    row("read sample (authoring form)", timed(lambda: pubconv.read(SAMPLE, report=Collector()), rep))
-    doc = pubconv.read(SAMPLE)
-    opts = api.options_for(doc, pubconv.config.for_source(SAMPLE))
-    for fmt in ("xml", "jats", "epub", "pdf"):
-        api.render(doc, [fmt], opts, Collector())  # warm up (imports, caches)
-        row(f"write {fmt} (sample)", timed(lambda f=fmt: api.render(doc, [f], opts, Collector()), rep))
+    out.mkdir(parents=True, exist_ok=True)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "papers"
-        src.mkdir()
-        shutil.copy(SAMPLE.parent / "pubconv.toml", src / "pubconv.toml")
-        text = SAMPLE.read_text(encoding="utf-8")
-        for i in range(100):
-            (src / f"c{i:03d}.md").write_text(text.replace("number: 118", f"number: {i}"), encoding="utf-8")
-        for jobs in (1, os.cpu_count() or 1):
-            out = Path(tmp) / f"out{jobs}"
-            t = time.perf_counter()
-            subprocess.run([*PUBCONV, "convert", str(src), "--to", "xml,jats,epub", "-o", str(out), "-j", str(jobs)],
-                           check=True, capture_output=True)
-            row(f"batch: 100 documents to xml+jats+epub, {jobs} worker(s)", time.perf_counter() - t)
-        noop = timed(lambda: subprocess.run([*PUBCONV, "convert", str(src), "--to", "xml,jats,epub", "-o",
-                                             str(Path(tmp) / "out1")], check=True, capture_output=True), rep)
-        row("no-op: the same 100 again, all skipped (whole command)", noop)
-    row("start-up: pubconv --version", timed(lambda: subprocess.run([*PUBCONV, "--version"], check=True,
-                                                                     capture_output=True), rep))
+    def convert_pdf() -> None:
+        pubconv.convert(source, ["pdf"], out)
+
+    def convert_others() -> None:
+        pubconv.convert(source, ["epub", "jats", "xml"], out)
+
+    with PdfProbe() as probe:
+        convert_pdf()  # warm-up: imports, fonts; also captures the finished XHTML
+    pages = _pdf_pages(out / (source.stem + ".pdf"))
+    floor = weasyprint_alone(probe.final_html, probe.inputs, out / "floor.pdf")
+    floor()
+    t_pubconv, t_floor = interleaved(convert_pdf, floor, plan.runs)
+    convert_others()
+    t_others = median_of(convert_others, plan.runs)
+    return {"name": name, "pages": pages, "layouts": probe.layouts, "pubconv": t_pubconv, "floor": t_floor,
+            "others": t_others}
+
+
+def _pdf_pages(path: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(path).pages)
+
+
+# ------------------------------------------------------------------ 3-5: batches, as a user runs them
+
+
+def run_cli(args: list[str]) -> float:
+    t = time.perf_counter()
+    proc = subprocess.run([*PUBCONV, *args], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"pubconv {' '.join(args)} failed:\n{proc.stderr[-2000:]}")
+    return time.perf_counter() - t
+
+
+def measure_batch(src: Path, work: Path, plan: Plan) -> dict:
+    times: dict[int, list[float]] = {1: [], 2: []}
+    for _ in range(plan.batch_runs):
+        for jobs in (1, 2):
+            out = work / f"out-j{jobs}"
+            shutil.rmtree(out, ignore_errors=True)
+            log(f"  batch: {plan.batch_size} documents, --jobs {jobs}")
+            times[jobs].append(run_cli(["convert", str(src), "--to", FORMATS, "-o", str(out), "-j", str(jobs)]))
+    noop = median_of(lambda: run_cli(["convert", str(src), "--to", FORMATS, "-o", str(work / "out-j2")]),
+                     max(plan.runs, 3))
+    return {"j1": statistics.median(times[1]), "j2": statistics.median(times[2]), "noop": noop}
+
+
+def measure_pandoc(src: Path, work: Path, plan: Plan) -> dict | None:
+    if pandoc_route.pandoc_path() is None:
+        return None
+    out = work / "pandoc"
+    times = []
+    for _ in range(plan.batch_runs):
+        shutil.rmtree(out, ignore_errors=True)
+        log(f"  the Pandoc route: {plan.batch_size} documents, two at a time")
+        times.append(pandoc_route.run(sorted(src.glob("*.md")), out, parallel=2))
+    return {"time": statistics.median(times), "pandoc": pandoc_route.pandoc_version()}
+
+
+def startup(plan: Plan) -> float:
+    exe = Path(sys.executable).parent / "pubconv"
+    cmd = [str(exe), "--version"] if exe.exists() else [*PUBCONV, "--version"]
+    subprocess.run(cmd, check=True, capture_output=True)
+    return median_of(lambda: subprocess.run(cmd, check=True, capture_output=True), plan.startup_runs)
+
+
+# ------------------------------------------------------------------ 6: memory and growth
+
+
+def child(args: list[str]) -> tuple[float, int]:
+    """Wall time and peak RSS (bytes) of one ``pubconv`` process."""
+    t = time.perf_counter()
+    proc = subprocess.Popen([*PUBCONV, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if proc.returncode != 0:
+        raise SystemExit(f"pubconv {' '.join(args)} failed:\n{err[-2000:]}")
+    return wall, usage.ru_maxrss * 1024  # Linux reports kilobytes
+
+
+def measure_growth(work: Path, plan: Plan) -> list[dict]:
+    rows = []
+    for pages in plan.growth:
+        folder = work / f"growth-{pages}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "pubconv.toml").write_text(corpus.PUBLISHER_TOML, encoding="utf-8")
+        src = folder / f"p{pages}.md"
+        src.write_text(corpus.commentary(pages=pages, notes=6 * pages, seed=pages), encoding="utf-8")
+        log(f"  growth: {pages} page(s)")
+        wall, rss = child(["convert", str(src), "--to", FORMATS, "-o", str(folder / "out"), "-j", "1"])
+        rows.append({"asked": pages, "pages": _pdf_pages(folder / "out" / f"p{pages}.pdf"),
+                     "notes": 6 * pages, "time": wall, "rss": rss})
+    return rows
+
+
+# ------------------------------------------------------------------ the report
+
+
+def versions() -> list[str]:
+    import pubconv
+
+    def v(dist: str) -> str:
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip() or "unknown"
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True).stdout.strip()
+    return [f"pubconv {pubconv.__version__} (commit {commit}{', with local changes' if dirty else ''})",
+            f"Python {platform.python_version()}",
+            *(f"{d} {v(d)}" for d in ("weasyprint", "pydyf", "tinycss2", "lxml", "EbookLib", "markdown-it-py",
+                                      "Jinja2", "pypandoc-binary")),
+            f"pandoc {pandoc_route.pandoc_version() or 'not installed'}"]
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        mem = f", {kb / 1024 / 1024:.0f} GiB"
+    except (OSError, AttributeError):
+        pass
+    return f"{cpu}, {os.cpu_count()} CPUs{mem}; {platform.system()} {platform.release()}"
+
+
+def ok(met: bool | None) -> str:
+    return {True: "met", False: "**missed**", None: "not measured"}[met]
+
+
+def render(res: Results, when: str) -> str:
+    lines = [START, "",
+             f"Measured on {when} with `benchmarks/run.py` (plan: {res.plan.name}).", "",
+             f"- Machine: {machine()}",
+             f"- Versions: {'; '.join(versions())}", "",
+             "| what | measured | target | |", "|---|---|---|---|"]
+    lines += [f"| {what} | {measured} | {target} | {ok(met)} |" for what, measured, target, met in res.rows]
+    lines += ["", *res.sections, END]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(text: str, path: Path) -> None:
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if START in old and END in old:
+        new = old[:old.index(START)] + text + old[old.index(END) + len(END) + 1:]
+    else:
+        new = old + ("\n" if old else "") + text
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(new, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_const", const="quick", dest="plan", help="fewer repetitions")
+    ap.add_argument("--smoke", action="store_const", const="smoke", dest="plan",
+                    help="every measurement once on tiny inputs (for the test suite; numbers mean nothing)")
+    ap.add_argument("--output", type=Path, default=REPORT, help="report to write (default: %(default)s)")
+    args = ap.parse_args(argv)
+    plan = PLANS[args.plan or "full"]
+    when = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    res = Results(plan)
+    with tempfile.TemporaryDirectory(prefix="pubconv-bench-") as tmp:
+        work = Path(tmp)
+        measure_all(plan, work, res)
+    write_report(render(res, when), args.output)
+    log(f"wrote {args.output}")
     return 0
+
+
+def measure_all(plan: Plan, work: Path, res: Results) -> None:
+    # Inputs
+    docs = work / "docs"
+    docs.mkdir()
+    (docs / "pubconv.toml").write_text(corpus.PUBLISHER_TOML, encoding="utf-8")
+    inputs = []
+    if SEED.exists():
+        seed = docs / "seed.txt"
+        shutil.copy(SEED, seed)
+        inputs.append(("the seed (extracted form)", seed))
+    elif plan.name != "smoke":
+        raise SystemExit(f"the seed is missing: {SEED}")
+    long_doc = docs / "long.md"
+    long_doc.write_text(corpus.commentary(plan.long_pages, plan.long_notes, seed=50), encoding="utf-8")
+    inputs.append((f"generated, {plan.long_pages:g} pages asked, {plan.long_notes} notes", long_doc))
+    batch = work / "batch"
+    corpus.batch(batch, plan.batch_size)
+
+    # 1, 2
+    log("one document at a time, in this process")
+    per_doc = [measure_document(name, path, work / "one", plan, res) for name, path in inputs]
+    rows = ["| input | PDF pages | layouts | pubconv PDF | WeasyPrint alone | ratio | EPUB+JATS+XML | share |",
+            "|---|---|---|---|---|---|---|---|"]
+    for d in per_doc:
+        ratio, share = d["pubconv"] / d["floor"], d["others"] / d["pubconv"]
+        rows.append(f"| {d['name']} | {d['pages']} | {d['layouts']} | {fmt_s(d['pubconv'])} | {fmt_s(d['floor'])} "
+                    f"| {ratio:.2f}x | {fmt_s(d['others'])} | {share:.1%} |")
+        res.target(f"PDF time over WeasyPrint alone: {d['name']}", f"{ratio:.2f}x", "≤ 1.10x", ratio <= 1.10)
+    for d in per_doc:
+        share = d["others"] / d["pubconv"]
+        res.target(f"EPUB + JATS + XML as a share of the PDF: {d['name']}", f"{share:.1%}", "≤ 10%",
+                   share <= 0.10)
+    res.section("1–2. One document: PDF against WeasyPrint alone, and the other formats", [
+        f"Medians of {plan.runs} run(s), pubconv and WeasyPrint alone interleaved, in one process after a "
+        "warm-up. *pubconv PDF* is `pubconv.convert(src, ['pdf'], out)`: read, check, lay out (as many "
+        "times as *layouts* says), write. *WeasyPrint alone* parses the finished XHTML and CSS that pubconv "
+        "handed WeasyPrint last, lays it out once and writes the PDF. *EPUB+JATS+XML* is one "
+        "`convert(src, ['epub', 'jats', 'xml'], out)`, reading included; *share* is of the pubconv PDF time.",
+        "", *rows])
+
+    # 3, 4, 5
+    log("batches, through the command line")
+    b = measure_batch(batch, work, plan)
+    speedup = b["j1"] / b["j2"]
+    res.target(f"Batch of {plan.batch_size} to PDF+EPUB+JATS, --jobs 2 against --jobs 1", f"{speedup:.2f}x faster",
+               "≥ 1.7x", speedup >= 1.7)
+    p = measure_pandoc(batch, work, plan)
+    if p is not None:
+        vs = p["time"] / b["j2"]
+        res.target("pubconv --jobs 2 against the Pandoc route", f"{vs:.2f}x faster", "≥ 2x", vs >= 2)
+    else:
+        res.target("pubconv --jobs 2 against the Pandoc route", "pypandoc-binary not installed", "≥ 2x", None)
+    res.target(f"No-op rebuild of the {plan.batch_size}", fmt_s(b["noop"]), "< 1 s", b["noop"] < 1)
+    t_start = startup(plan)
+    res.target("Start-up: `pubconv --version`", fmt_s(t_start), "< 150 ms", t_start < 0.150)
+    per = b["j2"] / plan.batch_size
+    lines = [f"{plan.batch_size} generated commentaries of 3–5 pages with 6–14 notes each "
+             f"(`benchmarks/corpus.py`), medians of {plan.batch_runs} run(s), each into an empty folder.", "",
+             "| route | wall time | per document |", "|---|---|---|",
+             f"| `pubconv convert --to pdf,epub,jats --jobs 1` | {fmt_s(b['j1'])} | {fmt_s(b['j1'] / plan.batch_size)} |",
+             f"| `pubconv convert --to pdf,epub,jats --jobs 2` | {fmt_s(b['j2'])} | {fmt_s(per)} |"]
+    if p is not None:
+        lines.append(f"| Pandoc {p['pandoc']} (EPUB, JATS, HTML) + `weasyprint` command, two files at a time "
+                     f"| {fmt_s(p['time'])} | {fmt_s(p['time'] / plan.batch_size)} |")
+    lines += [f"| no-op rebuild (all {plan.batch_size} skipped) | {fmt_s(b['noop'])} | |",
+              f"| `pubconv --version` | {fmt_s(t_start)} | |"]
+    res.section("3–5. Batches, the Pandoc route, no-op rebuild and start-up", lines)
+
+    # 6
+    log("memory and growth, one process per conversion")
+    growth = measure_growth(work, plan)
+    rows = ["| pages asked | PDF pages | notes | time (whole process) | time per PDF page | peak RSS |",
+            "|---|---|---|---|---|---|"]
+    rows += [f"| {g['asked']} | {g['pages']} | {g['notes']} | {fmt_s(g['time'])} | {fmt_s(g['time'] / g['pages'])} "
+             f"| {g['rss'] / 2**20:.0f} MiB |" for g in growth]
+    mem = []
+    for name, path in inputs:
+        wall, rss = child(["convert", str(path), "--to", FORMATS, "-o", str(work / "mem"), "-j", "1"])
+        mem.append(f"| {name} | {fmt_s(wall)} | {rss / 2**20:.0f} MiB |")
+    res.section("6. Memory, and growth from 1 to 50 pages", [
+        "Each row is one `pubconv convert --to pdf,epub,jats -j 1` process (start-up and imports "
+        "included); peak RSS from `wait4`.", "",
+        "| input | time | peak RSS |", "|---|---|---|", *mem, "",
+        "Generated commentaries with six notes a page:", "", *rows])
 
 
 if __name__ == "__main__":
