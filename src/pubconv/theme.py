@@ -45,8 +45,13 @@ def read_style(name: str, override: Path | None = None) -> str:
     return find("styles", name, override).read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=16)
 def jinja_env(override: Path | None = None) -> jinja2.Environment:
-    """A Jinja2 environment over the template search path, autoescaping on."""
+    """A Jinja2 environment over the template search path, autoescaping on.
+
+    One per theme folder, kept: compiling the templates costs ~50 ms a
+    document.  Jinja2 still reloads a template whose file has changed.
+    """
     loader = jinja2.FileSystemLoader([str(p) for p in search_path("templates", override)])
     return jinja2.Environment(
         loader=loader,

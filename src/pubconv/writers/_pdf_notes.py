@@ -34,11 +34,13 @@ from weasyprint.urls import FatalURLFetchingError
 
 from ..document import Document
 from ..errors import PubconvError, Report, SourcePos, warn
+from . import _weasyprint_fixes
 from ._pdf_fetch import SOURCE_URL, SafeFetcher
 from ._pdf_split import Note, add_class, offset_after_lines
 from ._xhtml import XHTML
 
 _H = f"{{{XHTML}}}"
+_weasyprint_fixes.apply()
 #: Lay-outs allowed: a few, plus three per note (each repair costs one).
 MAX_PASSES = 6
 MAX_TRIES_PER_PROBLEM = 4
