@@ -49,7 +49,9 @@ sysdeps:
 	  fi; \
 	fi
 
-bench: $(VENV)/.installed
+# Writes docs/performance.md (about 15 minutes on 2 CPUs; `benchmarks/run.py --quick` for fewer repetitions).
+bench: sysdeps $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[test,bench]'
 	$(PY) benchmarks/run.py
 
 clean:

@@ -173,7 +173,7 @@ def weasyprint_alone(html: str, inputs: tuple, target: Path):
     return run
 
 
-def measure_document(name: str, source: Path, out: Path, plan: Plan, res: Results) -> dict:
+def measure_document(name: str, source: Path, out: Path, plan: Plan) -> dict:
     import pubconv
 
     out.mkdir(parents=True, exist_ok=True)
@@ -248,18 +248,26 @@ def startup(plan: Plan) -> float:
 # ------------------------------------------------------------------ 6: memory and growth
 
 
+#: Runs a command and prints its wall time and peak RSS.  A small launcher, because a child forked
+#: straight from this (large) process would report this process's pages as its own peak.
+_LAUNCHER = """
+import resource, subprocess, sys, time
+t = time.perf_counter()
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+wall = time.perf_counter() - t
+sys.stderr.buffer.write(code.stderr)
+print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(code.returncode)
+"""
+
+
 def child(args: list[str]) -> tuple[float, int]:
     """Wall time and peak RSS (bytes) of one ``pubconv`` process."""
-    t = time.perf_counter()
-    proc = subprocess.Popen([*PUBCONV, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
+    proc = subprocess.run([sys.executable, "-c", _LAUNCHER, *PUBCONV, *args], capture_output=True, text=True)
     if proc.returncode != 0:
-        raise SystemExit(f"pubconv {' '.join(args)} failed:\n{err[-2000:]}")
-    return wall, usage.ru_maxrss * 1024  # Linux reports kilobytes
+        raise SystemExit(f"pubconv {' '.join(args)} failed:\n{proc.stderr[-2000:]}")
+    wall, rss = proc.stdout.split()
+    return float(wall), int(rss) * 1024  # Linux reports kilobytes
 
 
 def measure_growth(work: Path, plan: Plan) -> list[dict]:
@@ -382,7 +390,7 @@ def measure_all(plan: Plan, work: Path, res: Results) -> None:
 
     # 1, 2
     log("one document at a time, in this process")
-    per_doc = [measure_document(name, path, work / "one", plan, res) for name, path in inputs]
+    per_doc = [measure_document(name, path, work / "one", plan) for name, path in inputs]
     rows = ["| input | PDF pages | layouts | pubconv PDF | WeasyPrint alone | ratio | EPUB+JATS+XML | share |",
             "|---|---|---|---|---|---|---|---|"]
     for d in per_doc:
