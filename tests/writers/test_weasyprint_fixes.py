@@ -1,4 +1,8 @@
-"""The fix pubconv applies to WeasyPrint's layout (``writers/_weasyprint_fixes.py``).
+"""The fixes pubconv applies to WeasyPrint's footnote layout (``writers/_weasyprint_fixes.py``).
+
+Each test runs a document with the fixes and without them (``suspended()``):
+the PDF must be right either way (``_pdf_notes`` repairs what WeasyPrint gets
+wrong), and the fixes must get it right in fewer layouts.
 
 ``fixtures/pdf/orphan-notes`` is a generated commentary (``benchmarks/corpus.py``)
 on which WeasyPrint 70, unfixed, moves note 4 off its call's page to fit a
@@ -6,18 +10,22 @@ paragraph's second line at the foot of page 1.
 """
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
 from weasyprint import CSS, HTML
-from weasyprint.layout import block
+from weasyprint.layout import LayoutContext, block, page
 
 import pubconv
-from pubconv import theme
+from pubconv import document, theme
 from pubconv.errors import Collector
-from pubconv.writers import WriteOptions, _pdf_notes, _weasyprint_fixes, _xhtml
+from pubconv.writers import WriteOptions, _pdf_notes, _weasyprint_fixes, _xhtml, pdf
+from pdf_reading import check_notes, note_text_by_page, squeeze
 
-FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "pdf" / "orphan-notes" / "orphan-notes.md"
+ROOT = Path(__file__).resolve().parents[2]
+ORPHANS = ROOT / "fixtures" / "pdf" / "orphan-notes" / "orphan-notes.md"
+LONG_NOTES = ROOT / "fixtures" / "intermediate" / "long-notes" / "long-notes.pubconv.xml"
 
 
 @pytest.fixture
@@ -34,42 +42,102 @@ def layouts(monkeypatch):
     return seen
 
 
-def test_the_fix_is_in_force_for_the_pinned_weasyprint():
+def write(doc) -> bytes:
+    found = Collector()
+    data = pdf.write(doc, WriteOptions(), found)
+    assert not found.errors
+    return data
+
+
+def test_the_fixes_are_in_force_for_the_pinned_weasyprint():
     assert _weasyprint_fixes.applied
-    assert block._linebox_layout is not _weasyprint_fixes.original
     assert _weasyprint_fixes.apply()  # idempotent
+    fixed = (block._linebox_layout, page.make_page, LayoutContext.layout_footnote)
+    assert fixed[0] is not _weasyprint_fixes._ORIGINAL["linebox"]
+    with _weasyprint_fixes.suspended():
+        assert block._linebox_layout is _weasyprint_fixes._ORIGINAL["linebox"]
+        assert page.make_page is _weasyprint_fixes._ORIGINAL["make_page"]
+        assert LayoutContext.layout_footnote is _weasyprint_fixes._ORIGINAL["layout"]
+    assert (block._linebox_layout, page.make_page, LayoutContext.layout_footnote) == fixed
 
 
-def test_unfixed_weasyprint_moves_a_note_and_costs_a_second_layout(layouts, monkeypatch):
+# ---------------------------------------------------------------- 1. notes stay with their calls
+
+
+def test_unfixed_weasyprint_moves_a_note_and_costs_a_second_layout(layouts, monkeypatch, tmp_path):
     problems = []
     first_problem = _pdf_notes.first_problem
     monkeypatch.setattr(_pdf_notes, "first_problem",
                         lambda *a, **k: problems.append(first_problem(*a, **k)) or problems[-1])
-    monkeypatch.setattr(block, "_linebox_layout", _weasyprint_fixes.original)
-    result = pubconv.convert(FIXTURE, ["pdf"], write=False)
-    assert result.diagnostics == []
+    doc = pubconv.read(ORPHANS)
+    with _weasyprint_fixes.suspended():
+        data = write(doc)
     assert ("fn-4", "fn-4", "moved to another page than its call") in problems
     assert len(layouts) >= 2
+    check_notes(doc, data, tmp_path)  # repaired: right all the same
 
 
-def test_fixed_weasyprint_keeps_every_note_with_its_call_in_one_layout(layouts):
-    result = pubconv.convert(FIXTURE, ["pdf"], write=False)
-    assert result.diagnostics == []
+def test_fixed_weasyprint_keeps_every_note_with_its_call_in_one_layout(layouts, tmp_path):
+    doc = pubconv.read(ORPHANS)
+    data = write(doc)
     assert len(layouts) == 1
+    check_notes(doc, data, tmp_path)
 
 
-def test_the_fix_changes_nothing_for_notes_with_another_policy(tmp_path):
-    doc = pubconv.read(FIXTURE)
+def test_the_fixes_change_nothing_for_notes_with_another_policy():
+    doc = pubconv.read(ORPHANS)
     html = _xhtml.render(doc, WriteOptions(), Collector(), target="pdf")
     css = theme.read_style("print.css") + "\n.footnote { footnote-policy: auto; }\n"
 
-    def pdf() -> bytes:
+    def render() -> bytes:
         return HTML(string=html).render(stylesheets=[CSS(string=css)]).write_pdf(pdf_identifier=True)
 
-    fixed = pdf()
-    block._linebox_layout, kept = _weasyprint_fixes.original, block._linebox_layout
-    try:
-        unfixed = pdf()
-    finally:
-        block._linebox_layout = kept
+    fixed = render()
+    with _weasyprint_fixes.suspended():
+        unfixed = render()
     assert fixed == unfixed
+
+
+# ---------------------------------------------------------------- 2. notes run on overleaf
+
+
+def test_the_seeds_long_note_starts_below_its_call_and_runs_on(seed_path, layouts, tmp_path):
+    doc = pubconv.read(seed_path)
+    data = write(doc)
+    assert len(layouts) == 1
+    where = check_notes(doc, data, tmp_path)
+    assert where["4"] == [0, 1]  # called on page 1, started there, ended on page 2
+    with _weasyprint_fixes.suspended():
+        before = len(layouts)
+        check_notes(doc, write(doc), tmp_path)
+        assert len(layouts) - before >= 2  # unfixed, pubconv cut it in the XHTML: one more layout
+
+
+def test_a_note_of_several_pages_runs_on_page_after_page(layouts, tmp_path):
+    doc = document.parse(LONG_NOTES.read_bytes(), str(LONG_NOTES), LONG_NOTES.parent)
+    data = write(doc)
+    assert len(layouts) == 1
+    where = check_notes(doc, data, tmp_path)
+    assert len(where["3"]) == 3
+    # Runs on: its text continues at the top of the next page's note area, with no number of its own.
+    pages = [squeeze(t) for t in note_text_by_page(data, tmp_path)]
+    assert not pages[where["3"][1]].startswith("3")
+    with _weasyprint_fixes.suspended():
+        before = len(layouts)
+        check_notes(doc, write(doc), tmp_path)
+        assert len(layouts) - before >= 3
+
+
+def test_a_theme_that_counts_the_pages_keeps_every_note_whole(tmp_path, layouts):
+    """``counter(pages)`` makes WeasyPrint lay pages out twice; a note that runs on must not repeat."""
+    theme_dir = tmp_path / "theme"
+    (theme_dir / "styles").mkdir(parents=True)
+    (theme_dir / "styles" / "print.css").write_text(
+        theme.read_style("print.css") + "\n@page { @bottom-center { content: counter(page) ' / ' counter(pages); } }\n",
+        encoding="utf-8")
+    doc = document.parse(LONG_NOTES.read_bytes(), str(LONG_NOTES), LONG_NOTES.parent)
+    doc = document.Document(copy.deepcopy(doc.root), doc.path, doc.base_dir)
+    found = Collector()
+    data = pdf.write(doc, WriteOptions(theme_dir=theme_dir), found)
+    assert not found.errors
+    assert len(check_notes(doc, data, tmp_path)["3"]) == 3

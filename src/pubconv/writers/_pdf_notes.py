@@ -11,7 +11,9 @@ with this project's versions (``docs/pdf.md``):
 * a float rounding error (1e-13 px) in its "does the note area overflow" test
   defers notes that fit (print.css gives ``@footnote`` a hair of padding).
 
-:func:`render_with_notes` therefore lays the document out, reads the page
+``_weasyprint_fixes`` mends the first two inside WeasyPrint's layout (notes
+run on overleaf; notes stay with their calls), so most documents are right
+after one layout.  :func:`render_with_notes` still lays the document out, reads the page
 boxes to see where every note and every part of one landed
 (:func:`first_problem`), repairs the first problem in the XHTML
 (:func:`repair`: move a continuation behind the notes of its page, force a
@@ -216,10 +218,13 @@ class Layout:
     anchors: dict[str, tuple[int, tuple[float, float, float, float]]]  # first page with each anchor
     area_overhead: float  # margin, border and padding of the note area
     area_limit: float  # the note area's max-height (plus overhead), as laid out
+    #: a note (part) that the layout itself ran on overleaf (``_weasyprint_fixes``): its id ->
+    #: the ids of the pieces on the following pages (``fn-4+2``, ``fn-4+3``...)
+    runs: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, rendered) -> "Layout":
-        pages, pieces, anchors = [], {}, {}
+        pages, pieces, anchors, runs = [], {}, {}, {}
         overhead, limit = 0.0, math.inf
         for index, page in enumerate(rendered.pages):
             box = page._page_box
@@ -235,6 +240,10 @@ class Layout:
                 for child in area.children:
                     piece_id = child.element.get("id") if child.element is not None else None
                     if piece_id:
+                        if piece_id in pieces:  # run on from an earlier page
+                            more = runs.setdefault(piece_id, [])
+                            more.append(f"{piece_id}+{len(more) + 2}")
+                            piece_id = more[-1]
                         pieces[piece_id] = _piece(piece_id, index, child)
                         info.pieces.append(piece_id)
             info.body_line_height = _body_line_height(box)
@@ -242,7 +251,11 @@ class Layout:
                                     if isinstance(b, boxes.LineBox)), default=top)
             _line_blocks(box.children[0], None, info.blocks)
             pages.append(info)
-        return cls(pages, pieces, anchors, overhead, limit)
+        return cls(pages, pieces, anchors, overhead, limit, runs)
+
+    def parts(self, note: Note) -> list[str]:
+        """Every piece of ``note`` in print order: its parts in the XHTML, each with the pages it ran on."""
+        return [p for part in note.part_ids() for p in (part, *self.runs.get(part, ()))]
 
     def call(self, note: Note) -> tuple[int, tuple[float, float, float, float]] | None:
         return self.anchors.get(f"fnref-{note.number}")
@@ -285,7 +298,7 @@ def first_problem(notes: dict[str, Note], layout: Layout, skip: set[str] = froze
     for note_id, note in notes.items():
         call = layout.call(note)
         previous = None
-        for index, piece_id in enumerate(note.part_ids()):
+        for index, piece_id in enumerate(layout.parts(note)):
             piece = layout.pieces.get(piece_id)
             if piece is None:
                 return note_id, piece_id, "missing from the pages"
@@ -294,8 +307,8 @@ def first_problem(notes: dict[str, Note], layout: Layout, skip: set[str] = froze
                 return note_id, piece_id, "longer than the room on its page"
             if note_id in skip:
                 continue
-            if index == 0 and call is not None and piece.page != call[0] and not _after_continued(
-                    notes, layout, call[0], piece.page):
+            if index == 0 and call is not None and piece.page != call[0] and not _after_previous(
+                    notes, layout, note, call[0], piece.page):
                 return note_id, piece_id, PLACEMENT[0]
             if previous is not None and piece.page not in (previous.page, previous.page + 1):
                 return note_id, piece_id, PLACEMENT[1]
@@ -303,24 +316,19 @@ def first_problem(notes: dict[str, Note], layout: Layout, skip: set[str] = froze
     return None
 
 
-def _after_continued(notes: dict[str, Note], layout: Layout, call_page: int, page: int) -> bool:
-    """Whether a note printed on ``page`` follows an earlier note that runs on from its call's page.
+def _after_previous(notes: dict[str, Note], layout: Layout, note: Note, call_page: int, page: int) -> bool:
+    """Whether ``note``, called on ``call_page``, prints on a later ``page`` where the note before it ends.
 
-    Notes print in order and a note's parts follow each other, so a note called
-    on a page whose note area ends with a note that continues overleaf comes
-    after that continuation (as in LaTeX): that is its right place.
+    Notes print in order and a note's parts follow each other, so a note
+    called on a page whose notes run on overleaf starts where the last of them
+    ends (as in LaTeX), however many pages that takes: that is its right place.
     """
-    last = layout.pages[call_page].pieces[-1:] if call_page < len(layout.pages) else []
-    if not last or page <= call_page:
+    order = list(notes.values())
+    index = order.index(note)
+    if index == 0 or page <= call_page:
         return False
-    owner = next((n for n in notes.values() if last[0] in n.part_ids()), None)
-    if owner is None:
-        return False
-    parts = owner.part_ids()
-    if parts.index(last[0]) == len(parts) - 1:
-        return False  # it ends there: nothing runs on
-    end = layout.pieces.get(parts[-1])
-    return end is not None and page == end.page
+    end = layout.pieces.get(layout.parts(order[index - 1])[-1])
+    return end is not None and end.page == page
 
 
 # ---------------------------------------------------------------- repairs
@@ -342,8 +350,8 @@ def repair(tree, notes: dict[str, Note], problem, layout: Layout, attempts: dict
         return False
     note = notes[note_id]
     piece = layout.pieces.get(piece_id)
-    if piece is None:
-        return False
+    if piece is None or piece_id not in note.part_ids():
+        return False  # missing, or a piece the layout ran on itself: nothing to cut in the XHTML
     index = note.part_ids().index(piece_id)
     call = layout.call(note)
     if reason.startswith(("moved", "continued")):
