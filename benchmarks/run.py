@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import inspect
 import os
 import platform
 import re
@@ -105,13 +106,13 @@ def _times(fn, runs: int) -> list[float]:
     return out
 
 
-def interleaved(a, b, runs: int) -> tuple[float, float]:
-    """Medians of ``a`` and ``b``, run alternately ``runs`` times each."""
-    ta, tb = [], []
+def interleaved(*functions, runs: int) -> list[float]:
+    """The median time of each function, run in turn ``runs`` times each."""
+    times: list[list[float]] = [[] for _ in functions]
     for _ in range(runs):
-        ta += _times(a, 1)
-        tb += _times(b, 1)
-    return statistics.median(ta), statistics.median(tb)
+        for fn, spent in zip(functions, times):
+            spent += _times(fn, 1)
+    return [statistics.median(t) for t in times]
 
 
 def fmt_s(seconds: float) -> str:
@@ -156,6 +157,78 @@ class PdfProbe:
         self.mod._render, self.mod.render_with_notes = self._render, self._with_notes
 
 
+class Phases:
+    """Where one PDF conversion's time goes: wall time inside each stage, by wrapping its function."""
+
+    def __init__(self) -> None:
+        import weasyprint
+        from weasyprint import document as wp_document
+        from weasyprint.layout import LayoutContext
+
+        from pubconv.writers import _pdf_notes
+
+        self.spent: dict[str, float] = {}
+        self.targets = [
+            ("parse", weasyprint.HTML, "__init__"),
+            ("css", weasyprint.CSS, "__init__"),
+            ("render", weasyprint.HTML, "render"),
+            ("layout", wp_document, "layout_document"),
+            ("notes", LayoutContext, "_update_footnote_area"),
+            ("read", _pdf_notes.Layout, "read"),
+            ("write", wp_document.Document, "write_pdf"),
+        ]
+        self.saved: list = []
+
+    def __enter__(self) -> "Phases":
+        for label, owner, name in self.targets:
+            original = owner.__dict__[name]
+            self.saved.append((owner, name, original))
+            setattr(owner, name, self._timed(label, original))
+        return self
+
+    def _timed(self, label: str, original):
+        function = original.__func__ if isinstance(original, (classmethod, staticmethod)) else original
+
+        if inspect.isgeneratorfunction(function):  # WeasyPrint's layout_document yields pages
+            def timed(*args, **kwargs):
+                steps = function(*args, **kwargs)
+                while True:
+                    t = time.perf_counter()
+                    try:
+                        item = next(steps)
+                    except StopIteration:
+                        return
+                    finally:
+                        self.spent[label] = self.spent.get(label, 0.0) + time.perf_counter() - t
+                    yield item
+            return timed
+
+        def timed(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.spent[label] = self.spent.get(label, 0.0) + time.perf_counter() - t
+        return type(original)(timed) if isinstance(original, (classmethod, staticmethod)) else timed
+
+    def __exit__(self, *exc) -> None:
+        for owner, name, original in reversed(self.saved):
+            setattr(owner, name, original)
+
+    def rows(self, total: float) -> list[tuple[str, float]]:
+        g = self.spent.get
+        weasy = g("parse", 0) + g("css", 0) + g("render", 0) + g("write", 0)
+        return [
+            ("pubconv: read the source, check it, write the XHTML", total - weasy - g("read", 0)),
+            ("WeasyPrint: parse the XHTML and the CSS", g("parse", 0) + g("css", 0)),
+            ("WeasyPrint: style and boxes", g("render", 0) - g("layout", 0)),
+            ("WeasyPrint: lay out the pages, all layouts", g("layout", 0)),
+            ("… of which laying out the note areas (each time a note is added)", g("notes", 0)),
+            ("pubconv: read the laid-out pages back (note checks)", g("read", 0)),
+            ("WeasyPrint: draw and write the PDF (fonts subset, compressed)", g("write", 0)),
+        ]
+
+
 def weasyprint_alone(html: str, inputs: tuple, target: Path):
     """A function that renders ``html`` with WeasyPrint alone: parse, lay out once, write the PDF."""
     from weasyprint import CSS, HTML
@@ -197,12 +270,13 @@ def measure_document(name: str, source: Path, out: Path, plan: Plan) -> dict:
 
     floor()
     released()
-    t_pubconv, t_released = interleaved(convert_pdf, released, plan.runs)
-    t_fixed = median_of(floor, plan.runs)
+    t_pubconv, t_released, t_fixed = interleaved(convert_pdf, released, floor, runs=plan.runs)
     convert_others()
     t_others = median_of(convert_others, plan.runs)
+    with Phases() as phases:
+        total = median_of(convert_pdf, 1)
     return {"name": name, "pages": pages, "layouts": probe.layouts, "pubconv": t_pubconv, "floor": t_released,
-            "fixed": t_fixed, "others": t_others}
+            "fixed": t_fixed, "others": t_others, "phases": phases.rows(total), "total": total}
 
 
 def _pdf_pages(path: Path) -> int:
@@ -421,6 +495,13 @@ def measure_all(plan: Plan, work: Path, res: Results) -> None:
         "(`writers/_weasyprint_fixes.py`), and pubconv's time over it. *EPUB+JATS+XML* is one "
         "`convert(src, ['epub', 'jats', 'xml'], out)`, reading included; *share* is of the pubconv PDF time.",
         "", *rows])
+    lines = ["One more pubconv PDF conversion of each, with a timer around each stage (the timers cost a little):",
+             "", "| stage | " + " | ".join(d["name"] for d in per_doc) + " |",
+             "|---|" + "---|" * len(per_doc)]
+    for i, (label, _) in enumerate(per_doc[0]["phases"]):
+        lines.append(f"| {label} | " + " | ".join(
+            f"{fmt_s(d['phases'][i][1])} ({d['phases'][i][1] / d['total']:.0%})" for d in per_doc) + " |")
+    res.section("Where the time of a PDF goes", lines)
 
     # 3, 4, 5
     log("batches, through the command line")
