@@ -13,8 +13,8 @@ with this project's versions (``docs/pdf.md``):
 
 ``_weasyprint_fixes`` mends the first two inside WeasyPrint's layout (notes
 run on overleaf; notes stay with their calls), so most documents are right
-after one layout.  :func:`render_with_notes` still lays the document out, reads the page
-boxes to see where every note and every part of one landed
+after one layout.  :func:`render_with_notes` still lays the document out,
+reads the page boxes to see where every note and every part of one landed
 (:func:`first_problem`), repairs the first problem in the XHTML
 (:func:`repair`: move a continuation behind the notes of its page, force a
 page break before the paragraph that pushed a note away, or cut a note that is
