@@ -389,3 +389,45 @@ def test_cut_offsets_follow_the_laid_out_lines():
     assert offset_after_lines(text, set(), 0, ["2 This note", "has three"]) == text.index("para")
     assert offset_after_lines(text, set(), 0, ["something else"]) is None
     assert offset_after_lines(text, set(), 0, [text]) is None  # nothing left to carry over
+
+
+# ---------------------------------------------------------------- starting a pushed note in the gap
+
+
+def _note(n: int):
+    from pubconv.writers._pdf_split import Note
+
+    span = etree.fromstring(f'<span xmlns="http://www.w3.org/1999/xhtml" class="footnote" id="fn-{n}">'
+                            f'<span class="fn-p">{" ".join(["word"] * 80)}</span></span>')
+    return Note(span)
+
+
+def _pushed_layout(calls_on_page_two: dict[int, float]):
+    """Page 1 ends in a gap of ~7 note lines; notes called at the given heights of page 2, 10 lines each."""
+    from pubconv.writers._pdf_notes import Layout, PageInfo, Piece
+
+    pages = [PageInfo(0.0, 900.0, [], 20.0, 700.0), PageInfo(0.0, 900.0, [], 20.0, 900.0)]
+    pieces, anchors = {}, {}
+    for n, y in calls_on_page_two.items():
+        pieces[f"fn-{n}"] = Piece(f"fn-{n}", 1, 600.0 + 30 * n, 750.0 + 30 * n, ["line"] * 10, 15.0)
+        pages[1].pieces.append(f"fn-{n}")
+        anchors[f"fnref-{n}"] = (1, (0.0, y, 10.0, y + 12.0))
+    return Layout(pages, pieces, anchors, 20.0, 720.0)
+
+
+def test_a_note_pushed_overleaf_alone_is_tried_in_the_gap_it_left():
+    from pubconv.writers._pdf_notes import _pushed_note
+
+    note = _note(1)
+    found = _pushed_note({"fn-1": note}, _pushed_layout({1: 5.0}))
+    assert found is not None and found[0] is note and 3 <= found[1] < 10
+
+
+def test_no_try_when_another_note_called_after_it_was_pushed_with_it():
+    # That note would follow the cut part overleaf, and the layout would push the line back: a wasted layout.
+    from pubconv.writers._pdf_notes import _pushed_note
+
+    notes = {"fn-1": _note(1), "fn-2": _note(2)}
+    assert _pushed_note(notes, _pushed_layout({1: 5.0, 2: 5.0})) is None
+    # Called further down the page, the second note was not pushed with it: the first is tried.
+    assert _pushed_note(notes, _pushed_layout({1: 5.0, 2: 300.0}))[0] is notes["fn-1"]

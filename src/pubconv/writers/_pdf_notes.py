@@ -157,10 +157,27 @@ def _pushed_note(notes: dict[str, Note], layout: "Layout") -> tuple[Note, int] |
         floor = (area_top - layout.area_overhead) if area_top is not None else before.content_bottom
         overhead = 0.0 if area_top is not None else layout.area_overhead
         gap = floor - before.body_bottom - overhead - 3 * before.body_line_height - 4.0
+        # Notes called above it in those lines were pushed with it and would have to come back whole.
+        # One called after it would follow its cut part overleaf and push its line back again: no try.
+        pushed = _called_in_first_lines(notes, layout, call[0])
+        if pushed[-1] is not note:
+            continue
+        gap -= sum(layout.pieces[other.id].bottom - layout.pieces[other.id].top for other in pushed[:-1])
         lines = int(gap // piece.line_height)
         if lines >= 3 and lines < len(piece.lines):
             return note, lines
     return None
+
+
+def _called_in_first_lines(notes: dict[str, Note], layout: "Layout", page_index: int) -> list[Note]:
+    page = layout.pages[page_index]
+    found = []
+    for note in notes.values():
+        call = layout.call(note)
+        if call is not None and call[0] == page_index and note.id in layout.pieces \
+                and call[1][1] <= page.content_top + 2.5 * page.body_line_height:
+            found.append(note)
+    return found
 
 
 def _render(tree, doc: Document, stylesheet, fetcher: SafeFetcher, options):
