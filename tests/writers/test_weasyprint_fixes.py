@@ -11,6 +11,9 @@ paragraph's second line at the foot of page 1.
 from __future__ import annotations
 
 import copy
+import random
+import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,6 +27,9 @@ from pubconv.writers import WriteOptions, _pdf_notes, _weasyprint_fixes, _xhtml,
 from pdf_reading import check_notes, note_text_by_page, squeeze
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import corpus  # noqa: E402  (the benchmarks' generated commentaries)
+
 ORPHANS = ROOT / "fixtures" / "pdf" / "orphan-notes" / "orphan-notes.md"
 LONG_NOTES = ROOT / "fixtures" / "intermediate" / "long-notes" / "long-notes.pubconv.xml"
 
@@ -141,3 +147,22 @@ def test_a_theme_that_counts_the_pages_keeps_every_note_whole(tmp_path, layouts)
     data = pdf.write(doc, WriteOptions(theme_dir=theme_dir), found)
     assert not found.errors
     assert len(check_notes(doc, data, tmp_path)["3"]) == 3
+
+
+@pytest.mark.parametrize("seed", [700, 703, 705, 708])
+def test_generated_commentaries_with_long_notes_lose_nothing(seed, tmp_path):
+    """Notes of up to three pages, some of two paragraphs: each once, whole, in order, where it belongs."""
+    pick, prose = random.Random(seed), corpus._Writer(seed)
+
+    def longer(match: re.Match) -> str:
+        if pick.random() >= 0.3:
+            return match.group(0)
+        extra = "\n\n    " + prose.sentences(10, 30) if pick.random() < 0.5 else ""
+        return f"[^{match.group(1)}]: {prose.sentences(40, 120)}{extra}"
+
+    text = re.sub(r"^\[\^(\d+)\]: .*$", longer, corpus.commentary(pages=4, notes=12, seed=seed), flags=re.M)
+    path = tmp_path / "long.md"
+    path.write_text(text, encoding="utf-8")
+    doc = pubconv.read(path)
+    where = check_notes(doc, write(doc), tmp_path)
+    assert max(len(pages) for pages in where.values()) >= 2, "some note runs on overleaf"
