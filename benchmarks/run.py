@@ -130,7 +130,7 @@ class PdfProbe:
     """Watches one PDF conversion: the layouts it asks for and what it finally hands WeasyPrint."""
 
     def __init__(self) -> None:
-        from pubconv.writers import _pdf_notes
+        from pubconv.writers.pdf import notes as _pdf_notes
 
         self.mod = _pdf_notes
         self.layouts = 0
@@ -165,7 +165,7 @@ class Phases:
         from weasyprint import document as wp_document
         from weasyprint.layout import LayoutContext
 
-        from pubconv.writers import _pdf_notes
+        from pubconv.writers.pdf import notes as _pdf_notes
 
         self.spent: dict[str, float] = {}
         self.targets = [
@@ -233,7 +233,8 @@ def weasyprint_alone(html: str, inputs: tuple, target: Path):
     """A function that renders ``html`` with WeasyPrint alone: parse, lay out once, write the PDF."""
     from weasyprint import CSS, HTML
 
-    from pubconv.writers import _pdf_notes, pdf
+    from pubconv.writers import pdf
+    from pubconv.writers.pdf import notes as _pdf_notes
 
     css, fetcher, styles_dir, variant = inputs
     options = pdf._pdf_options(variant)
@@ -249,7 +250,7 @@ def weasyprint_alone(html: str, inputs: tuple, target: Path):
 
 def measure_document(name: str, source: Path, out: Path, plan: Plan) -> dict:
     import pubconv
-    from pubconv.writers import _weasyprint_fixes
+    from pubconv.writers.pdf import weasyprint_fixes as _weasyprint_fixes
 
     out.mkdir(parents=True, exist_ok=True)
 
@@ -492,7 +493,7 @@ def measure_all(plan: Plan, work: Path, res: Results) -> None:
         "times as *layouts* says), write. *WeasyPrint alone* parses the finished XHTML and CSS that pubconv "
         "handed WeasyPrint last, lays it out once and writes the PDF, with WeasyPrint as released (the "
         "target's ratio); the next column is the same with pubconv's two footnote fixes in force "
-        "(`writers/_weasyprint_fixes.py`), and pubconv's time over it. *EPUB+JATS+XML* is one "
+        "(`writers/pdf/weasyprint_fixes.py`), and pubconv's time over it. *EPUB+JATS+XML* is one "
         "`convert(src, ['epub', 'jats', 'xml'], out)`, reading included; *share* is of the pubconv PDF time.",
         "", *rows])
     lines = ["One more pubconv PDF conversion of each, with a timer around each stage (the timers cost a little):",

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from . import config as config_mod
-from . import document, readers
+from . import readers
 from .document import Document
 from .errors import Collector, Diagnostic, PubconvError, Report, SourcePos
 from .writers import FORMATS, WriteOptions, writer
@@ -59,10 +59,7 @@ def read(source: str | os.PathLike, *, form: str | None = None, config: config_m
     cfg = config if config is not None else config_mod.for_source(path)
     report = report if report is not None else Collector()
     lang = cfg.get("document", "language", "en")
-    doc = readers.read_source(path, report, form=form, lang=lang)
-    config_mod.apply(doc.root, cfg)
-    document.validate(doc)
-    return doc
+    return readers.read_source(path, report, form=form, lang=lang, config=cfg)
 
 
 def options_for(doc: Document, cfg: config_mod.Config,

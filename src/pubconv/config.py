@@ -46,7 +46,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .document import E, q
+from .document import q
 from .errors import PubconvError, SourcePos
 
 if sys.version_info >= (3, 11):
@@ -169,42 +169,6 @@ def _check_table(name: str, value, schema: dict, path: Path) -> None:
         if key == "variant" and v not in PDF_VARIANTS:
             raise PubconvError(f"'variant' in [{name}] must be one of {', '.join(PDF_VARIANTS)}",
                                key_pos(path, key), "bad-config")
-
-
-# The order of meta's children is fixed by the schema; new ones go in their place.
-_META_ORDER = ["series", "title", "subtitle", "authors", "author-notes", "date", "doi", "publisher", "issn",
-               "license", "keywords", "abstract"]
-
-
-def _insert(meta: etree._Element, el: etree._Element) -> None:
-    rank = _META_ORDER.index(etree.QName(el).localname)
-    for i, child in enumerate(meta):
-        if _META_ORDER.index(etree.QName(child).localname) > rank:
-            meta.insert(i, el)
-            return
-    meta.append(el)
-
-
-def apply(root: etree._Element, config: Config) -> None:
-    """Fill what the document leaves out from the configuration (the document wins)."""
-    meta = root.find(q("meta"))
-    label_el = meta.find(f"{q('series')}/{q('label')}")
-    series = config.series(label_el.text) if label_el is not None else {}
-    if label_el is not None and series.get("title") and meta.find(f"{q('series')}/{q('title')}") is None:
-        label_el.getparent().append(E("title", series["title"]))
-    publisher = config.data.get("publisher", {})
-    if meta.find(q("publisher")) is None and publisher.get("name"):
-        _insert(meta, E("publisher", E("name", publisher["name"]),
-                        E("place", publisher["place"]) if publisher.get("place") else None))
-    if meta.find(q("issn")) is None:
-        electronic = series.get("issn") or publisher.get("issn")
-        if electronic:
-            _insert(meta, E("issn", electronic, format="electronic"))
-        if series.get("print-issn"):
-            _insert(meta, E("issn", series["print-issn"], format="print"))
-    doc_cfg = config.data.get("document", {})
-    if meta.find(q("license")) is None and (doc_cfg.get("license") or doc_cfg.get("license-url")):
-        _insert(meta, E("license", doc_cfg.get("license") or doc_cfg["license-url"], href=doc_cfg.get("license-url")))
 
 
 def article_type(root: etree._Element, config: Config) -> str:

@@ -10,6 +10,7 @@ The element vocabulary is documented in ``docs/format.md`` and fixed by
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -99,6 +100,12 @@ def text_of(el: etree._Element | None, *, notes: bool = False) -> str:
 
     walk(el)
     return "".join(parts)
+
+
+def fold(s: str) -> str:
+    """``s`` for comparing names: accents removed, lower case, outer spaces stripped."""
+    s = unicodedata.normalize("NFKD", s)
+    return "".join(c for c in s if not unicodedata.combining(c)).lower().strip()
 
 
 def children(el: etree._Element, tag: str | None = None) -> Iterator[etree._Element]:

@@ -29,7 +29,7 @@ from pubconv.api import read
 from pubconv.document import E, q
 from pubconv.errors import Collector, PubconvError
 from pubconv.writers import WriteOptions, jats
-from pubconv.writers._jats_front import ARCHIVING, PUBLISHING
+from pubconv.writers.jats.front import ARCHIVING, PUBLISHING
 
 HREF = f"{{{XLINK}}}href"
 

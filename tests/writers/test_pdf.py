@@ -312,7 +312,7 @@ def test_fetcher_refuses_without_a_request(tmp_path, monkeypatch):
 
     from weasyprint.urls import URLFetcher
 
-    from pubconv.writers._pdf_fetch import SafeFetcher
+    from pubconv.writers.pdf.fetch import SafeFetcher
 
     opened = []
     monkeypatch.setattr(OpenerDirector, "open", lambda self, *a, **k: opened.append(a))
@@ -348,8 +348,8 @@ def test_theme_css_cannot_reach_outside(complete_intermediate, tmp_path):
 
 
 def test_cut_notes_keep_every_character_once(complete_intermediate):
-    from pubconv.writers import _xhtml
-    from pubconv.writers._pdf_split import Note
+    from pubconv.writers import xhtml as _xhtml
+    from pubconv.writers.pdf.split import Note
 
     html = _xhtml.render(complete_intermediate, WriteOptions(), Collector(), target="pdf")
     tree = etree.fromstring(html.encode("utf-8"))
@@ -381,7 +381,7 @@ def test_cut_notes_keep_every_character_once(complete_intermediate):
 
 
 def test_cut_offsets_follow_the_laid_out_lines():
-    from pubconv.writers._pdf_split import offset_after_lines
+    from pubconv.writers.pdf.split import offset_after_lines
 
     text = "2 This note has three para­graphs. The first one sets the scene."
     # The layout collapses spaces and hyphenates "para-graphs" at a line end: the word moves whole.
@@ -395,7 +395,7 @@ def test_cut_offsets_follow_the_laid_out_lines():
 
 
 def _note(n: int):
-    from pubconv.writers._pdf_split import Note
+    from pubconv.writers.pdf.split import Note
 
     span = etree.fromstring(f'<span xmlns="http://www.w3.org/1999/xhtml" class="footnote" id="fn-{n}">'
                             f'<span class="fn-p">{" ".join(["word"] * 80)}</span></span>')
@@ -404,7 +404,7 @@ def _note(n: int):
 
 def _pushed_layout(calls_on_page_two: dict[int, float]):
     """Page 1 ends in a gap of ~7 note lines; notes called at the given heights of page 2, 10 lines each."""
-    from pubconv.writers._pdf_notes import Layout, PageInfo, Piece
+    from pubconv.writers.pdf.notes import Layout, PageInfo, Piece
 
     pages = [PageInfo(0.0, 900.0, [], 20.0, 700.0), PageInfo(0.0, 900.0, [], 20.0, 900.0)]
     pieces, anchors = {}, {}
@@ -416,7 +416,7 @@ def _pushed_layout(calls_on_page_two: dict[int, float]):
 
 
 def test_a_note_pushed_overleaf_alone_is_tried_in_the_gap_it_left():
-    from pubconv.writers._pdf_notes import _pushed_note
+    from pubconv.writers.pdf.notes import _pushed_note
 
     note = _note(1)
     found = _pushed_note({"fn-1": note}, _pushed_layout({1: 5.0}))
@@ -425,7 +425,7 @@ def test_a_note_pushed_overleaf_alone_is_tried_in_the_gap_it_left():
 
 def test_no_try_when_another_note_called_after_it_was_pushed_with_it():
     # That note would follow the cut part overleaf, and the layout would push the line back: a wasted layout.
-    from pubconv.writers._pdf_notes import _pushed_note
+    from pubconv.writers.pdf.notes import _pushed_note
 
     notes = {"fn-1": _note(1), "fn-2": _note(2)}
     assert _pushed_note(notes, _pushed_layout({1: 5.0, 2: 5.0})) is None

@@ -1,4 +1,4 @@
-"""The fixes pubconv applies to WeasyPrint's footnote layout (``writers/_weasyprint_fixes.py``).
+"""The fixes pubconv applies to WeasyPrint's footnote layout (``writers/pdf/weasyprint_fixes.py``).
 
 Each test runs a document with the fixes and without them (``suspended()``):
 the PDF must be right either way (``_pdf_notes`` repairs what WeasyPrint gets
@@ -22,7 +22,10 @@ from weasyprint.layout import LayoutContext, block, page
 import pubconv
 from pubconv import document, theme
 from pubconv.errors import Collector
-from pubconv.writers import WriteOptions, _pdf_notes, _weasyprint_fixes, _xhtml, pdf
+from pubconv.writers import WriteOptions, pdf
+from pubconv.writers import xhtml as _xhtml
+from pubconv.writers.pdf import notes as _pdf_notes
+from pubconv.writers.pdf import weasyprint_fixes as _weasyprint_fixes
 from pdf_reading import check_notes, note_text_by_page, squeeze, words_by_page
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,4 +1,4 @@
-"""The shared XHTML rendering (pubconv.writers._xhtml) for the PDF and EPUB writers."""
+"""The shared XHTML rendering (pubconv.writers.xhtml) for the PDF and EPUB writers."""
 from __future__ import annotations
 
 import copy
@@ -10,7 +10,7 @@ from pubconv import document
 from pubconv.document import E, q
 from pubconv.errors import Collector, PubconvError
 from pubconv.writers import WriteOptions
-from pubconv.writers._xhtml import OPS, XHTML, format_date, render, safe_href, short_title
+from pubconv.writers.xhtml import OPS, XHTML, format_date, render, safe_href, short_title
 
 NS = {"h": XHTML, "epub": OPS}
 

@@ -9,12 +9,17 @@ is the extracted form) unless ``form`` forces one, and returns a validated
 from __future__ import annotations
 
 import codecs
+import importlib
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .. import document
+from .. import document, transforms
 from ..document import Document
 from ..errors import PubconvError, Report, SourcePos
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 FORMS = ("authoring", "extracted", "xml")
 # Characters XML 1.0 cannot carry (C0 controls but tab and newline, lone surrogates, U+FFFE/FFFF).
@@ -61,32 +66,44 @@ def decode(data: bytes, path: str) -> str:
     return text
 
 
+#: source form -> the reader module; each exposes ``read(source, path, report, base_dir, lang)``,
+#: where ``source`` is the decoded text (bytes for ``xml``), and returns the reader's tree.
+READERS = {
+    "authoring": "pubconv.readers.authoring",
+    "extracted": "pubconv.readers.extracted",
+    "xml": "pubconv.readers.xml",
+}
+
+
 def read_bytes(data: bytes, path: str, report: Report, *, base_dir: Path | None = None, form: str | None = None,
-               lang: str = "en") -> Document:
-    """Read a source given as bytes; ``path`` names it in messages and decides the form."""
+               lang: str = "en", config: "Config | None" = None) -> Document:
+    """Read a source given as bytes; ``path`` names it in messages and decides the form.
+
+    The reader's tree goes through the transform stage (``pubconv.transforms``,
+    with ``config`` when given) and the schema check before it is returned.
+    """
     base = base_dir if base_dir is not None else Path(path).resolve().parent
     if len(data) > MAX_SOURCE_BYTES:
         raise PubconvError(f"source is {len(data) / 1048576:.1f} MB; the limit is "
                            f"{MAX_SOURCE_BYTES // 1048576} MB", SourcePos(path), "too-large")
-    if form == "xml" or (form is None and path.endswith(".pubconv.xml")):
-        doc = document.parse(data, path, base)
-        return doc
-    text = decode(data, path)
-    if not text.strip():
-        raise PubconvError("the file is empty", SourcePos(path, 1, 1), "empty")
-    form = form or detect_form(Path(path), text)
-    if form == "authoring":
-        from . import authoring as reader
-    elif form == "extracted":
-        from . import extracted as reader
-    else:
+    if form is not None and form not in READERS:
         raise PubconvError(f"unknown source form {form!r} (known: {', '.join(FORMS)})", SourcePos(path), "usage")
-    doc = reader.read(text, path, report, base, lang)
+    if form == "xml" or (form is None and path.endswith(".pubconv.xml")):
+        form, source = "xml", data
+    else:
+        source = decode(data, path)
+        if not source.strip():
+            raise PubconvError("the file is empty", SourcePos(path, 1, 1), "empty")
+        form = form or detect_form(Path(path), source)
+    reader = importlib.import_module(READERS[form])
+    doc = reader.read(source, path, report, base, lang)
+    transforms.run(doc, report, form=form, config=config)
     document.validate(doc)
     return doc
 
 
-def read_source(path: str | Path, report: Report, *, form: str | None = None, lang: str = "en") -> Document:
+def read_source(path: str | Path, report: Report, *, form: str | None = None, lang: str = "en",
+                config: "Config | None" = None) -> Document:
     """Read a source file; see the module docstring."""
     p = Path(path)
     try:
@@ -99,4 +116,4 @@ def read_source(path: str | Path, report: Report, *, form: str | None = None, la
         raise PubconvError("is a folder, not a file", SourcePos(str(path)), "unreadable") from None
     except OSError as exc:
         raise PubconvError(f"cannot read: {exc.strerror or exc}", SourcePos(str(path)), "unreadable") from None
-    return read_bytes(data, str(path), report, base_dir=p.resolve().parent, form=form, lang=lang)
+    return read_bytes(data, str(path), report, base_dir=p.resolve().parent, form=form, lang=lang, config=config)

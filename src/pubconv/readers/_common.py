@@ -165,11 +165,9 @@ def assemble(meta: etree._Element, body: Body, *, path: str, src_file: str, form
         root.append(body.references)
     elif body.references is not None:
         warn(report, "empty-references", "the reference list has no entries", doc.pos(body.references))
-    _refs.link_citations(root, refs, report, doc.pos)
     for el in root.iter(q("p"), q("heading"), q("cell"), q("text")):
         for label in undefined_calls("".join(t for t in _own_text(el))):
             warn(report, "missing-note", f"footnote call [^{label}] has no footnote", doc.pos(el))
-    _number_floats(root)
     return doc
 
 
@@ -179,10 +177,3 @@ def _own_text(el):
     for child in el:
         if child.tag != q("note") and child.tail:
             yield child.tail
-
-
-def _number_floats(root: etree._Element) -> None:
-    for kind in ("figure", "table"):
-        for i, el in enumerate(root.iter(q(kind)), 1):
-            el.set("id", f"{kind}-{i}")
-

@@ -23,11 +23,10 @@ Lines keep their origin, so every element still points at the user's file.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..document import E
+from ..document import E, fold
 from ..errors import PubconvError, Report, SourcePos, warn
 from . import _common
 from ._markdown import MarkdownBuilder, is_reference_heading
@@ -117,10 +116,6 @@ def _starts_mid_sentence(line: str) -> bool:
 def _is_plain_paragraph(block: Block) -> bool:
     first = block.lines[0]
     return not (_BLOCK_START.match(first) or first.lstrip()[:1] in ("#", ">", "|", "`", "<"))
-
-
-def _fold(s: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)).lower()
 
 
 def _unescape(s: str) -> str:
@@ -255,9 +250,9 @@ class ExtractedReader:
         return date, doi_el
 
     def _bio_owner(self, first_line: str, names, bios) -> int | None:
-        bold = _fold(_BOLD_START.match(first_line).group(1))
+        bold = fold(_BOLD_START.match(first_line).group(1))
         for k, (name, _, _) in enumerate(names):
-            if _fold(_common.split_name(name)[1]) in bold:
+            if fold(_common.split_name(name)[1]) in bold:
                 return k
         return None
 

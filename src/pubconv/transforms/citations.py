@@ -1,0 +1,159 @@
+"""Link author-date citations in the text to the reference list.
+
+``(Wolf, 2019)``, ``(Mitra, Wolf, & Schoettli, 2006, p. 298)`` and narrative
+``Wolf (2019)`` become ``cite`` elements when exactly one entry has that first
+author (or organisation) and year; a citation that matches none or several is
+reported.  Runs on documents read from Markdown, after the readers built the
+reference entries (``readers/_refs.py``).
+"""
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from ..document import E, fold, q, text_of
+from ..errors import Report, warn
+
+_WORD_NAME = r"[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’.-]*"
+# Names part of a citation: "Wolf", "Ali & Khan", "Mitra, Wolf, & Schoettli", "Mitra et al.", "The Nation"
+_CITE_CHUNK = re.compile(
+    r"^(?:(?:see|cf\.|e\.g\.,?|i\.e\.,?)\s+)?(?P<names>[A-Z\u00C0-\u024F][^,;()]*?(?:,\s*[^,;()\d]+?)*?)"
+    r",?\s+(?P<year>(?:1[5-9]\d\d|20\d\d)[a-z]?)(?P<rest>(?:,\s*(?:pp?\.|para\.|ch\.)\s*[\w–-]+)?)$")
+_PAREN = re.compile(r"\(([^()]*?\b(?:1[5-9]\d\d|20\d\d)[a-z]?\b[^()]*?)\)")
+_NARRATIVE = re.compile(
+    rf"\b(?P<names>{_WORD_NAME}(?:\s+(?:&|and)\s+{_WORD_NAME}|\s+et\s+al\.)?)\s+\((?P<year>(?:1[5-9]\d\d|20\d\d)[a-z]?)"
+    r"(?P<rest>(?:,\s*pp?\.\s*[\w–-]+)?)\)")
+_SKIP_CITE_IN = {q("link"), q("code"), q("cite")}
+
+
+def _author_key(ref: etree._Element) -> tuple[list[str], str] | None:
+    """(folded family names or organisation, year) of an entry, if parsed."""
+    group = ref.find(f"{q('parsed')}/{q('person-group')}")
+    year = ref.find(f"{q('parsed')}/{q('year')}")
+    if group is None or year is None or not len(group):
+        return None
+    names = [fold(text_of(m.find(q("family"))) if m.tag == q("name") else text_of(m)) for m in group]
+    return names, year.text
+
+
+def link_citations(root: etree._Element, refs: list[etree._Element], report: Report,
+                   pos_of) -> int:
+    """Wrap author-date citations in ``cite`` elements; returns how many were linked."""
+    index: dict[tuple[str, str], list[tuple[str, list[str]]]] = {}
+    for ref in refs:
+        key = _author_key(ref)
+        if key:
+            names, year = key
+            index.setdefault((names[0], year), []).append((ref.get("id"), names))
+    linked = 0
+    scopes = [el for el in (root.find(q("body")), root.find(f"{q('meta')}/{q('abstract')}")) if el is not None]
+    for scope in scopes:
+        for el in list(scope.iter()):
+            if not isinstance(el.tag, str) or el.tag in _SKIP_CITE_IN or _inside(el, _SKIP_CITE_IN):
+                continue
+            linked += _link_text(el, "text", index, report, pos_of)
+            for child in list(el):
+                if isinstance(child.tag, str):
+                    linked += _link_text(child, "tail", index, report, pos_of, parent=el)
+    return linked
+
+
+def _inside(el: etree._Element, tags) -> bool:
+    node = el.getparent()
+    while node is not None:
+        if node.tag in tags:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _matches(text: str):
+    """(start, end, names, year) for each citation in ``text``, in order."""
+    found = []
+    for m in _PAREN.finditer(text):
+        inner_start = m.start(1)
+        offset = 0
+        for chunk in m.group(1).split(";"):
+            lead = len(chunk) - len(chunk.lstrip())
+            c = chunk.strip()
+            cm = _CITE_CHUNK.match(c)
+            if cm and not re.search(r"\d", cm.group("names")) and len(cm.group("names").split()) <= 12:
+                start = inner_start + offset + lead
+                found.append((start, start + len(c), cm.group("names"), cm.group("year")))
+            offset += len(chunk) + 1
+    for m in _NARRATIVE.finditer(text):
+        if not any(s <= m.start() < e for s, e, _, _ in found):
+            found.append((m.start(), m.end(), m.group("names"), m.group("year")))
+    return sorted(found)
+
+
+def _cited_names(names: str) -> tuple[list[str], bool]:
+    """Folded family names in a citation, and whether it ends in "et al."."""
+    et_al = bool(re.search(r"\bet\s+al\.?$", names.strip()))
+    names = re.sub(r"\s*\bet\s+al\.?$", "", names.strip())
+    parts = [p.strip() for p in re.split(r",|\s&\s|\sand\s|^and\s|^&\s", names)]
+    return [fold(p) for p in parts if p.strip(" &")], et_al
+
+
+def _resolve(index, names: str, year: str) -> list[str]:
+    """Ids of the entries a citation can mean: first author and year, narrowed by the other authors."""
+    cited, et_al = _cited_names(names)
+    candidates = index.get((cited[0], year), []) if cited else []
+    if len(candidates) <= 1:
+        return [i for i, _ in candidates]
+    exact = [i for i, fams in candidates
+             if ((fams[: len(cited)] == cited and len(fams) > len(cited)) if et_al else fams == cited)]
+    return exact or [i for i, _ in candidates]
+
+
+def _link_text(el, attr, index, report, pos_of, parent=None) -> int:
+    text = getattr(el, attr)
+    if not text or "(" not in text:
+        return 0
+    found = _matches(text)
+    if not found:
+        return 0
+    pieces: list = []
+    last = 0
+    linked = 0
+    where = parent if parent is not None else el
+    for start, end, names, year in found:
+        ids = _resolve(index, names, year)
+        if len(ids) != 1:
+            code = "ambiguous-citation" if ids else "unmatched-citation"
+            what = "more than one reference entry matches" if ids else "no reference entry matches"
+            warn(report, code, f"citation '{text[start:end]}': {what}", pos_of(where))
+            continue
+        pieces.append(text[last:start])
+        pieces.append(E("cite", text[start:end], ref=ids[0]))
+        last = end
+        linked += 1
+    if not linked:
+        return 0
+    pieces.append(text[last:])
+    _replace_text(el, attr, pieces)
+    return linked
+
+
+def _replace_text(el: etree._Element, attr: str, pieces: list) -> None:
+    """Put ``pieces`` (strings and elements) where ``el.text`` or ``el.tail`` was."""
+    strings_then = pieces
+    if attr == "text":
+        el.text = strings_then[0] or None
+        at = 0
+        for i in range(1, len(strings_then), 2):
+            cite, after = strings_then[i], strings_then[i + 1]
+            cite.tail = after or None
+            el.insert(at, cite)
+            at += 1
+    else:
+        parent = el.getparent()
+        el.tail = strings_then[0] or None
+        at = parent.index(el) + 1
+        for i in range(1, len(strings_then), 2):
+            cite, after = strings_then[i], strings_then[i + 1]
+            cite.tail = after or None
+            parent.insert(at, cite)
+            at += 1
+

@@ -1,0 +1,163 @@
+"""The EPUB 3 writer: ``write(doc, options, report) -> bytes``.
+
+Translate once, package twice: the content is the XHTML that
+``_xhtml.render(..., target="epub")`` makes for the PDF writer too; this module
+only packages it.  The package holds
+
+``EPUB/content.xhtml``  the whole commentary in one document (title page, body,
+                        footnotes as ``aside`` after the block that calls them,
+                        references), so that every note is in the same file as
+                        its call, after it: what iBooks and Kobo need for pop-ups;
+``EPUB/nav.xhtml``      table of contents and landmarks (no page list);
+``EPUB/toc.ncx``        the same table of contents for EPUB 2 reading systems;
+``EPUB/epub.css``       ``theme.read_style("epub.css", options.theme_dir)``;
+``EPUB/images/``        the images, read only from inside ``doc.base_dir``;
+``EPUB/content.opf``    the package document, with the metadata of ``meta``.
+
+ebooklib builds the package document, the NCX and the archive; the archive is
+then rewritten by ``writers/archive.py`` so that two runs give the same bytes (ebooklib
+stamps the clock into entries and ``dcterms:modified``), and the package
+document gets what ebooklib cannot write: ``xml:lang`` on ``package``, no
+re-declared reserved prefixes.  The build time is ``SOURCE_DATE_EPOCH``, else
+the document's date; the clock is never read.
+
+Of ``options`` only ``theme_dir`` matters here (it may supply ``styles/epub.css``);
+``allow_remote`` does not apply: an EPUB carries its images, so remote ones are
+always refused.
+
+Fatal problems (an image outside the source folder or missing) raise
+:class:`PubconvError` with the source line; images without alt text and links
+to files outside the package are warnings handed to ``report``.
+"""
+from __future__ import annotations
+
+import io
+from datetime import timezone
+
+from lxml import etree
+
+from ... import theme
+from ...document import Document
+from ...errors import Report, SourcePos
+from .. import WriteOptions
+from . import content as content_mod
+from . import meta
+from .. import archive as _zip
+
+FOLDER = "EPUB"
+OPF_PATH = f"{FOLDER}/content.opf"
+NCX_PATH = f"{FOLDER}/toc.ncx"
+OPF_NS = "http://www.idpf.org/2007/opf"
+NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+#: ebooklib's writer options: no page list built from every element with an id
+#: and an epub:type (footnotes included), no EPUB 2 guide, our own nav.
+EBOOKLIB_OPTIONS = {"epub3_pages": False, "epub2_guide": False, "epub3_landmark": False, "raise_exceptions": True}
+
+
+def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
+    """The EPUB 3 file for ``doc``, as bytes (identical for identical input)."""
+    from .. import xhtml as _xhtml  # imported here: the PDF and EPUB writers share it, the JATS writer does not need it
+
+    images = content_mod.check_images(doc, report)
+    html = _xhtml.render(doc, options, report, target="epub")
+    extra = {}
+    if options.logo is not None:  # the template shows it; the user named it in the configuration
+        logo = options.logo.resolve()
+        images.setdefault(logo, content_mod.load_image(logo, logo.name, SourcePos(str(logo)), len(images) + 1))
+        extra[str(options.logo)] = logo
+    content = content_mod.prepare(html, doc, images, report, extra)
+    nav = content_mod.nav_document(doc, content.toc, content.landmarks)
+    css = theme.read_style("epub.css", options.theme_dir)
+    when = meta.modified(doc)
+
+    book = _book(doc, content, nav, css, images)
+    from ebooklib import epub
+
+    raw = io.BytesIO()
+    # Without "mtime" ebooklib reads the clock (local time, labelled Z); it does not reach the zip entries.
+    epub.write_epub(raw, book, {**EBOOKLIB_OPTIONS, "mtime": when.astimezone(timezone.utc).replace(tzinfo=None)})
+    members = _zip.read_members(raw.getvalue())
+    members[OPF_PATH] = fix_package(members[OPF_PATH], doc.lang, meta.w3c_datetime(when))
+    members[NCX_PATH] = fix_ncx(members[NCX_PATH], doc.lang)
+    return _zip.write_container(members, when, opf_path=OPF_PATH)
+
+
+def _book(doc, content, nav: bytes, css: str, images):
+    from ebooklib import epub
+
+    book = epub.EpubBook()
+    book.FOLDER_NAME = FOLDER
+    meta.apply(book, doc, content.a11y)
+
+    style = epub.EpubItem(uid="css", file_name="epub.css", media_type="text/css", content=css.encode("utf-8"))
+    book.add_item(style)
+    text = epub.EpubItem(uid="content", file_name=content_mod.CONTENT, media_type="application/xhtml+xml",
+                         content=content.xhtml)
+    text.properties = list(content.properties)
+    book.add_item(text)
+    nav_item = epub.EpubItem(uid="nav", file_name=content_mod.NAV, media_type="application/xhtml+xml",
+                             content=nav)
+    nav_item.properties = ["nav"]
+    book.add_item(nav_item)
+    for n, image in enumerate(images.values(), start=1):
+        book.add_item(epub.EpubItem(uid=f"img-{n}", file_name=image.name, media_type=image.media_type,
+                                    content=image.data))
+    book.add_item(epub.EpubNcx())
+    book.toc = _ncx_toc(content.toc)
+    book.spine = [text]
+    return book
+
+
+def _ncx_toc(entries, counter=None) -> list:
+    """The nav's table of contents in ebooklib's shape (for ``toc.ncx``), with stable ids."""
+    from ebooklib import epub
+
+    counter = counter if counter is not None else [0]
+    result = []
+    for entry in entries:
+        counter[0] += 1
+        if entry.children:
+            result.append((epub.Section(entry.title, entry.href), _ncx_toc(entry.children, counter)))
+        else:
+            result.append(epub.Link(entry.href, entry.title, f"nav-{counter[0]}"))
+    return result
+
+
+def fix_package(opf: bytes, lang: str, modified: str) -> bytes:
+    """The package document as ebooklib wrote it, with ``xml:lang``, exactly one ``dcterms:modified``
+    (``modified``), and without re-declared reserved prefixes."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=True)
+    root = etree.fromstring(opf, parser)
+    root.set(XML_LANG, lang)
+    stamps = root.xpath("opf:metadata/opf:meta[@property='dcterms:modified']", namespaces={"opf": OPF_NS})
+    for extra in stamps[1:]:
+        extra.getparent().remove(extra)
+    stamps[0].text = modified
+    # "rendition:" is reserved in EPUB 3; declaring it again is reported by EPUBCheck.
+    prefixes = [p for p in _prefix_pairs(root.get("prefix", "")) if p[0] != "rendition"]
+    if prefixes:
+        root.set("prefix", " ".join(f"{name}: {uri}" for name, uri in prefixes))
+    else:
+        root.attrib.pop("prefix", None)
+    etree.indent(root, space="  ")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+def fix_ncx(ncx: bytes, lang: str) -> bytes:
+    """The NCX as ebooklib wrote it, with ``xml:lang`` and the real ``dtb:depth`` (ebooklib writes 0)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    root = etree.fromstring(ncx, parser)
+    root.set(XML_LANG, lang)
+    ns = {"n": NCX_NS}
+    depth = max((len(p.xpath("ancestor-or-self::n:navPoint", namespaces=ns))
+                 for p in root.iterfind(".//n:navPoint", ns)), default=1)
+    for el in root.xpath("n:head/n:meta[@name='dtb:depth']", namespaces=ns):
+        el.set("content", str(depth))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _prefix_pairs(value: str) -> list[tuple[str, str]]:
+    tokens = value.split()
+    return [(tokens[i].rstrip(":"), tokens[i + 1]) for i in range(0, len(tokens) - 1, 2)]
