@@ -1,14 +1,15 @@
 """pubconv: institute commentaries from Markdown to PDF, EPUB 3 and JATS.
 
-The public face is small: :func:`read`, :func:`convert`, :class:`Document`,
+The public face is small: :func:`read`, :func:`convert`, :func:`check`, :class:`Document`,
 :class:`PubconvError`, :class:`Diagnostic`.  They are imported on first use
 (PEP 562), so that ``pubconv --version`` and ``--help`` start without lxml.
 """
 __version__ = "0.1.0"
 
-__all__ = ["convert", "read", "Result", "Document", "Diagnostic", "PubconvError", "SourcePos", "__version__"]
+__all__ = ["convert", "check", "read", "Result", "Document", "Diagnostic", "PubconvError", "SourcePos",
+           "__version__"]
 
-_HOMES = {"convert": "api", "read": "api", "Result": "api", "Document": "document",
+_HOMES = {"convert": "api", "check": "api", "read": "api", "Result": "api", "Document": "document",
           "Diagnostic": "errors", "PubconvError": "errors", "SourcePos": "errors"}
 
 

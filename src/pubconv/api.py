@@ -69,7 +69,7 @@ def options_for(doc: Document, cfg: config_mod.Config,
     logo = cfg.relative(cfg.get("publisher", "logo"))
     if logo is not None and not logo.is_file():
         raise PubconvError(f"the logo named in the configuration does not exist: {cfg.get('publisher', 'logo')}",
-                           config_mod.key_pos(cfg.path, "logo"), "bad-config")
+                           config_mod.key_pos(cfg.path, "logo", "publisher", value=True), "bad-config")
     opts = WriteOptions(
         paper=cfg.get("pdf", "paper", "A4"),
         pdf_variant=cfg.get("pdf", "variant"),
@@ -82,12 +82,26 @@ def options_for(doc: Document, cfg: config_mod.Config,
     return replace(opts, **dict(overrides or {}))
 
 
-def render(doc: Document, to: Iterable[str], options: WriteOptions, report: Report) -> dict[str, bytes]:
-    """Each requested format's bytes, in memory."""
+def render(doc: Document, to: Iterable[str], options: WriteOptions, report: Report, *,
+           check_only: bool = False) -> dict[str, bytes]:
+    """Each requested format's bytes, in memory.
+
+    With ``check_only``, a writer that has a ``check()`` (the PDF writer) is only
+    checked, and gives no bytes; the others are built in memory as usual.
+    """
     out = {}
     for name in to:
-        out[name] = writer(name).write(doc, options, report)
+        module = writer(name)
+        if check_only and hasattr(module, "check"):
+            module.check(doc, options, report)
+        else:
+            out[name] = module.write(doc, options, report)
     return out
+
+
+def _unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    # PDF and EPUB render the same XHTML, and so report the same problem twice.
+    return list(dict.fromkeys(diagnostics))
 
 
 def convert(source: str | os.PathLike, to: Iterable[str] | str = DEFAULT_FORMATS, out_dir: str | os.PathLike = "out",
@@ -101,23 +115,43 @@ def convert(source: str | os.PathLike, to: Iterable[str] | str = DEFAULT_FORMATS
     configuration, e.g. ``{"paper": "Letter", "pdf_variant": "pdf/a-3b"}``.
     Raises PubconvError on an error in the source, or on any warning when ``strict``.
     """
-    to = parse_formats(to)
     path = Path(source)
+    result = _build(path, parse_formats(to), form, options, strict, config, check_only=False)
+    if write:
+        names = {k: stem(path) + FORMATS[k].suffix for k in result.data}
+        result.outputs = write_outputs(Path(out_dir), {names[k]: v for k, v in result.data.items()},
+                                       {names[k]: k for k in result.data})
+    return result
+
+
+def check(source: str | os.PathLike, to: Iterable[str] | str = tuple(FORMATS), *, form: str | None = None,
+          options: Mapping[str, Any] | None = None, strict: bool = False,
+          config: config_mod.Config | None = None) -> Result:
+    """:func:`convert` minus writing: every error ``convert`` would raise for ``to``, raised here too.
+
+    The configuration and the options are checked, the document read and
+    validated, and each format built in memory, except that a writer with a
+    ``check()`` (the PDF writer: no WeasyPrint, no layout) is only checked; the
+    result carries the diagnostics and the bytes of the formats built.
+    """
+    return _build(Path(source), parse_formats(to), form, options, strict, config, check_only=True)
+
+
+def _build(path: Path, to: list[str], form: str | None, options: Mapping[str, Any] | None, strict: bool,
+           config: config_mod.Config | None, *, check_only: bool) -> Result:
+    """Read ``path`` and render (or check) each format in memory: what convert and check share."""
     found = Collector()
     cfg = config if config is not None else config_mod.for_source(path)
     doc = read(path, form=form, config=cfg, report=found)
     names = {name: stem(path) + FORMATS[name].suffix for name in to}
     opts = options_for(doc, cfg, options)
     opts = replace(opts, outputs={k: v for k, v in names.items() if k in ("pdf", "epub")} | dict(opts.outputs))
-    data = render(doc, to, opts, found)
-    result = Result(path, data=data, diagnostics=list(found.items))
+    data = render(doc, to, opts, found, check_only=check_only)
+    result = Result(path, data=data, diagnostics=_unique(found.items))
     if strict and result.warnings:
         first = result.warnings[0]
         raise PubconvError(f"{len(result.warnings)} warning(s) under --strict; first: {first.message}",
                            first.pos or SourcePos(str(path)), "strict")
-    if write:
-        result.outputs = write_outputs(Path(out_dir), {names[k]: v for k, v in data.items()},
-                                       {names[k]: k for k in data})
     return result
 
 

@@ -130,8 +130,11 @@ def run_one(job: Job) -> Outcome:
     from . import api
 
     try:
-        result = api.convert(job.source, job.formats, job.out_dir, form=job.form, options=job.options,
-                             strict=job.strict, write=job.write)
+        if job.write:
+            result = api.convert(job.source, job.formats, job.out_dir, form=job.form, options=job.options,
+                                 strict=job.strict)
+        else:
+            result = api.check(job.source, job.formats, form=job.form, options=job.options, strict=job.strict)
     except PubconvError as exc:
         return Outcome(job.source, "failed", diagnostics=[exc.diagnostic])
     except RecursionError:

@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 from typing import Mapping
 
 from ...document import XPATH_NS, Document, children, text_of
+from ...epoch import source_date_epoch
 from ...errors import PubconvError, SourcePos
 
 #: UUID5 namespace for identifiers of documents without a DOI (uuid5(NAMESPACE_URL, "https://pubconv.org/ns/epub-id")).
@@ -87,14 +88,7 @@ def document_date(doc: Document) -> datetime | None:
 
 def modified(doc: Document, environ: Mapping[str, str] | None = None) -> datetime:
     """The build time: ``SOURCE_DATE_EPOCH``, else the document date, else 1980-01-01 (UTC)."""
-    environ = os.environ if environ is None else environ
-    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        if not epoch.isdigit():
-            raise PubconvError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}",
-                               SourcePos(doc.path), "bad-source-date-epoch")
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    return document_date(doc) or _EPOCH
+    return source_date_epoch(environ, SourcePos(doc.path)) or document_date(doc) or _EPOCH
 
 
 def w3c_datetime(when: datetime) -> str:
