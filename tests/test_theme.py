@@ -46,9 +46,9 @@ def test_override_folder_wins(tmp_path):
         assert b"House template" in z.read(content)
 
 
-@pytest.mark.slow
+@pytest.mark.network
 def test_installed_wheel_finds_its_theme(tmp_path):
-    """Build the wheel, install it in a fresh venv, convert from another folder."""
+    """Build the wheel, install it in a fresh venv, convert from another folder (pip downloads: make test-network)."""
     dist = tmp_path / "dist"
     r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)],
                        capture_output=True, text=True)
@@ -57,7 +57,8 @@ def test_installed_wheel_finds_its_theme(tmp_path):
     with zipfile.ZipFile(wheel) as z:
         names = set(z.namelist())
     assert {"pubconv/_theme/styles/print.css", "pubconv/_theme/templates/document.xhtml.j2",
-            "pubconv/schema/pubconv.rng"} <= names
+            "pubconv/schema/pubconv.rng", "pubconv/schema/jats/catalog.xml",
+            "pubconv/schema/jats/publishing/1.3/JATS-journalpublishing1-3-mathml3.dtd"} <= names
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     py = env_dir / "bin" / "python"
