@@ -54,6 +54,11 @@ def test_installed_wheel_finds_its_theme(tmp_path):
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     wheel = next(dist.glob("pubconv-*.whl"))
+    # The version comes from the repository (hatch-vcs): a tag, or the commit it was built from.
+    head = subprocess.run(["git", "rev-parse", "--short=7", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    if head.returncode == 0:
+        version = wheel.name.split("-")[1]
+        assert version != "0.1.0" and (f"+g{head.stdout.strip()}" in version or "+" not in version), version
     with zipfile.ZipFile(wheel) as z:
         names = set(z.namelist())
     assert {"pubconv/_theme/styles/print.css", "pubconv/_theme/templates/document.xhtml.j2",

@@ -4,7 +4,10 @@ The public face is small: :func:`read`, :func:`convert`, :func:`check`, :class:`
 :class:`PubconvError`, :class:`Diagnostic`.  They are imported on first use
 (PEP 562), so that ``pubconv --version`` and ``--help`` start without lxml.
 """
-__version__ = "0.1.0"
+try:  # written from git by hatch-vcs when pubconv is built or installed (see pyproject.toml)
+    from ._version import __version__
+except ImportError:  # a source tree used without installing it (PYTHONPATH=src)
+    __version__ = "0.1.0.dev0+unknown"
 
 __all__ = ["convert", "check", "read", "Result", "Document", "Diagnostic", "PubconvError", "SourcePos",
            "__version__"]

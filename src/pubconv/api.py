@@ -18,6 +18,7 @@ from . import config as config_mod
 from . import readers
 from .document import Document
 from .errors import Collector, Diagnostic, PubconvError, Report, SourcePos
+from .inputs import document_resources
 from .writers import FORMATS, WriteOptions, writer
 
 DEFAULT_FORMATS = ("pdf", "epub", "jats")
@@ -33,6 +34,8 @@ class Result:
     #: format name -> the output's bytes
     data: dict[str, bytes] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: the files the document read besides its source and configuration (its images), for build records
+    resources: list[Path] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -147,7 +150,7 @@ def _build(path: Path, to: list[str], form: str | None, options: Mapping[str, An
     opts = options_for(doc, cfg, options)
     opts = replace(opts, outputs={k: v for k, v in names.items() if k in ("pdf", "epub")} | dict(opts.outputs))
     data = render(doc, to, opts, found, check_only=check_only)
-    result = Result(path, data=data, diagnostics=_unique(found.items))
+    result = Result(path, data=data, diagnostics=_unique(found.items), resources=document_resources(doc))
     if strict and result.warnings:
         first = result.warnings[0]
         raise PubconvError(f"{len(result.warnings)} warning(s) under --strict; first: {first.message}",
