@@ -189,8 +189,13 @@ def fonts_digest(override: Path | None) -> str:
     """A digest of the font files the PDF's stylesheets resolve to (by content), for one theme."""
     css = "\n".join(f.read_text(encoding="utf-8", errors="replace")
                     for folder in theme.search_path("styles", override) for f in sorted(folder.glob("*.css")))
+    return families_digest(font_families(css))
+
+
+def families_digest(families: tuple[str, ...]) -> str:
+    """A digest of the font files (paths and bytes) that fontconfig resolves ``families`` to."""
     h = hashlib.sha256()
-    for path in font_files(font_families(css)):
+    for path in font_files(families):
         h.update(path.encode() + b"\0" + file_digest(Path(path)).encode() + b"\0")
     return h.hexdigest()
 
