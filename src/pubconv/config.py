@@ -47,6 +47,7 @@ from pathlib import Path
 from lxml import etree
 
 from .document import q
+from .metadata import ISSN
 from .writers import check_option
 from .errors import PubconvError, SourcePos
 
@@ -64,7 +65,6 @@ _SCHEMA: dict[str, dict[str, type]] = {
     "build": {"output": _STR},
 }
 _SERIES_KEYS = {"title": _STR, "issn": _STR, "print-issn": _STR, "article-type": _STR}
-_ISSN = re.compile(r"^\d{4}-\d{3}[\dX]$")
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 
 
@@ -199,7 +199,7 @@ def _check_table(name: str, value, schema: dict, path: Path, table: tuple[str, .
         at = key_pos(path, key, table, value=True)
         if not isinstance(v, schema[key]):
             raise PubconvError(f"'{key}' in [{name}] must be {schema[key].__name__}", at, "bad-config")
-        if key in ("issn", "print-issn") and not _ISSN.match(v):
+        if key in ("issn", "print-issn") and not ISSN.match(v):
             raise PubconvError(f"'{key}' in [{name}] is not an ISSN (NNNN-NNNN): {v!r}", at, "bad-config")
         if key == "variant" and v not in PDF_VARIANTS:
             raise PubconvError(f"'variant' in [{name}] must be one of {', '.join(PDF_VARIANTS)}", at, "bad-config")

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import metadata
 from ..document import Document, E
 from ..errors import PubconvError, Report, SourcePos
 from . import _common
@@ -110,18 +111,18 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
         else:
             name, place = _string(publisher, "publisher", pos), None
         if name:
-            meta.append(E("publisher", E("name", str(name)), E("place", str(place)) if place else None))
+            meta.append(metadata.publisher(name, place))
     if data.get("issn") is not None:
         issn = _string(data["issn"], "issn", pos)
-        if not re.match(r"^\d{4}-\d{3}[\dX]$", issn):
+        if not metadata.ISSN.match(issn):
             raise PubconvError(f"not an ISSN: {issn!r} (expected NNNN-NNNN)", pos("issn"), "bad-front-matter")
-        meta.append(E("issn", issn, format="electronic"))
+        meta.append(metadata.issn(issn, "electronic"))
     lic = data.get("license", data.get("licence"))
     if lic is not None:
         if isinstance(lic, dict):
-            meta.append(E("license", str(lic.get("name") or lic.get("url")), href=lic.get("url")))
+            meta.append(metadata.license(lic.get("name"), lic.get("url")))
         else:
-            meta.append(E("license", _string(lic, "license", pos)))
+            meta.append(metadata.license(_string(lic, "license", pos)))
     keywords = data.get("keywords")
     if keywords is not None:
         if isinstance(keywords, str):

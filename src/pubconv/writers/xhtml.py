@@ -40,13 +40,12 @@ from urllib.parse import urlsplit
 from lxml import etree
 from markupsafe import Markup
 
-from .. import theme
-from ..document import Document, children, local, text_of
+from .. import languages, theme
+from ..document import NS, Document, add_text, children, local, safe_parser, text_of
 from ..errors import PubconvError, Report, warn
+from ..namespaces import OPS, XHTML
 from . import WriteOptions
 
-XHTML = "http://www.w3.org/1999/xhtml"
-OPS = "http://www.idpf.org/2007/ops"
 EPUB_TYPE = f"{{{OPS}}}type"
 Target = Literal["pdf", "epub"]
 
@@ -62,73 +61,10 @@ _DOI_RESOLVER = "https://doi.org/"
 _ORCID_RESOLVER = "https://orcid.org/"
 
 # ---------------------------------------------------------------- localization
+# The tables are in languages.py; these names stay for the templates and the writers.
 
-_MONTHS = {
-    "en": "January February March April May June July August September October November December",
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
-    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
-    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
-    "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
-    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
-}
-_SEASONS = {
-    "en": {"Spring": "Spring", "Summer": "Summer", "Autumn": "Autumn", "Winter": "Winter"},
-    "fr": {"Spring": "Printemps", "Summer": "Été", "Autumn": "Automne", "Winter": "Hiver"},
-    "de": {"Spring": "Frühjahr", "Summer": "Sommer", "Autumn": "Herbst", "Winter": "Winter"},
-    "es": {"Spring": "Primavera", "Summer": "Verano", "Autumn": "Otoño", "Winter": "Invierno"},
-    "it": {"Spring": "Primavera", "Summer": "Estate", "Autumn": "Autunno", "Winter": "Inverno"},
-    "pt": {"Spring": "Primavera", "Summer": "Verão", "Autumn": "Outono", "Winter": "Inverno"},
-    "nl": {"Spring": "Voorjaar", "Summer": "Zomer", "Autumn": "Herfst", "Winter": "Winter"},
-}
-# day, month name, year -> text
-_DATE_PATTERNS: dict[str, Callable[[int, str, int], str]] = {
-    "en": lambda d, m, y: f"{d} {m} {y}",
-    "fr": lambda d, m, y: f"{'1er' if d == 1 else d} {m} {y}",
-    "de": lambda d, m, y: f"{d}. {m} {y}",
-    "es": lambda d, m, y: f"{d} de {m} de {y}",
-    "it": lambda d, m, y: f"{d} {m} {y}",
-    "pt": lambda d, m, y: f"{d} de {m} de {y}",
-    "nl": lambda d, m, y: f"{d} {m} {y}",
-}
-_LABELS = {
-    "en": {"abstract": "Abstract", "keywords": "Keywords", "notes": "Notes", "and": "and"},
-    "fr": {"abstract": "Résumé", "keywords": "Mots-clés", "notes": "Notes", "and": "et"},
-    "de": {"abstract": "Zusammenfassung", "keywords": "Schlagwörter", "notes": "Anmerkungen", "and": "und"},
-    "es": {"abstract": "Resumen", "keywords": "Palabras clave", "notes": "Notas", "and": "y"},
-    "it": {"abstract": "Sommario", "keywords": "Parole chiave", "notes": "Note", "and": "e"},
-    "pt": {"abstract": "Resumo", "keywords": "Palavras-chave", "notes": "Notas", "and": "e"},
-    "nl": {"abstract": "Samenvatting", "keywords": "Trefwoorden", "notes": "Noten", "and": "en"},
-}
-
-
-def _base_lang(lang: str) -> str:
-    base = lang.split("-")[0].lower()
-    return base if base in _MONTHS else "en"
-
-
-def format_date(iso: str, season: str | None, lang: str) -> str:
-    """A date as readers of ``lang`` write it: ``3 March 2021``, ``Spring 2021``, ``2021``.
-
-    ``iso`` has the precision the source gave (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``);
-    languages without a table fall back to English names.
-    """
-    base = _base_lang(lang)
-    parts = [int(p) for p in iso.split("-")]
-    year = parts[0]
-    if season:
-        return f"{_SEASONS[base][season]} {year}"
-    if len(parts) == 1:
-        return str(year)
-    month = _MONTHS[base].split()[parts[1] - 1]
-    if len(parts) == 2:
-        return f"{month[0].upper() + month[1:] if base != 'en' else month} {year}"
-    return _DATE_PATTERNS[base](parts[2], month, year)
-
-
-def label(key: str, lang: str) -> str:
-    """A fixed word of the layout (``abstract``, ``keywords``...) in ``lang``."""
-    return _LABELS[_base_lang(lang)][key]
+format_date = languages.format_date
+label = languages.label
 
 
 def short_title(title: str, limit: int = 60) -> str:
@@ -165,7 +101,7 @@ def render(doc: Document, options: WriteOptions, report: Report, *, target: Targ
     env = theme.jinja_env(options.theme_dir)
     html = env.get_template("document.xhtml.j2").render(**context)
     try:
-        etree.fromstring(html.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+        etree.fromstring(html.encode("utf-8"), safe_parser())
     except etree.XMLSyntaxError as exc:  # a template (perhaps a user's override) wrote bad XHTML
         raise PubconvError(f"the XHTML templates produced malformed XML: {exc}", None, "template") from None
     return html
@@ -203,14 +139,7 @@ class _Renderer:
             node.text = text
         return node
 
-    @staticmethod
-    def add_text(parent: etree._Element, text: str | None) -> None:
-        if not text:
-            return
-        if len(parent):
-            parent[-1].tail = (parent[-1].tail or "") + text
-        else:
-            parent.text = (parent.text or "") + text
+    add_text = staticmethod(add_text)
 
     def unknown(self, el: etree._Element, where: str) -> PubconvError:
         return PubconvError(f"the XHTML writer does not know the element <{local(el)}> ({where})",
@@ -310,7 +239,7 @@ class _Renderer:
                         and safe_href(license_el.get("href", "")) else ""},
             "keywords": [k.text for k in meta.iterfind("p:keywords/p:keyword", namespaces=_P)],
             "abstract": self.blocks_markup(meta.find("p:abstract", namespaces=_P)),
-            "labels": _LABELS[_base_lang(self.lang)],
+            "labels": languages.labels(self.lang),
             "body": self.fragment(lambda box: self.body(doc.find("p:body"), box)),
             "references": self.fragment(lambda box: self.references(doc.find("p:references"), box)),
         }
@@ -548,7 +477,7 @@ class _Renderer:
         self.flush_notes(out)
 
 
-_P = {"p": "https://pubconv.org/ns/document/1"}
+_P = {"p": NS}
 
 
 def _t(el: etree._Element | None, path: str) -> str:

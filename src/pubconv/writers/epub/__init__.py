@@ -37,8 +37,9 @@ from datetime import timezone
 from lxml import etree
 
 from ... import theme
-from ...document import Document
+from ...document import Document, safe_parser
 from ...errors import Report, SourcePos
+from ...namespaces import NCX as NCX_NS, OPF as OPF_NS, XML_LANG
 from .. import WriteOptions
 from . import content as content_mod
 from . import meta
@@ -47,9 +48,6 @@ from .. import archive as _zip
 FOLDER = "EPUB"
 OPF_PATH = f"{FOLDER}/content.opf"
 NCX_PATH = f"{FOLDER}/toc.ncx"
-OPF_NS = "http://www.idpf.org/2007/opf"
-NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 #: ebooklib's writer options: no page list built from every element with an id
 #: and an epub:type (footnotes included), no EPUB 2 guide, our own nav.
@@ -128,7 +126,7 @@ def _ncx_toc(entries, counter=None) -> list:
 def fix_package(opf: bytes, lang: str, modified: str) -> bytes:
     """The package document as ebooklib wrote it, with ``xml:lang``, exactly one ``dcterms:modified``
     (``modified``), and without re-declared reserved prefixes."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=True)
+    parser = safe_parser(remove_blank_text=True)
     root = etree.fromstring(opf, parser)
     root.set(XML_LANG, lang)
     stamps = root.xpath("opf:metadata/opf:meta[@property='dcterms:modified']", namespaces={"opf": OPF_NS})
@@ -147,7 +145,7 @@ def fix_package(opf: bytes, lang: str, modified: str) -> bytes:
 
 def fix_ncx(ncx: bytes, lang: str) -> bytes:
     """The NCX as ebooklib wrote it, with ``xml:lang`` and the real ``dtb:depth`` (ebooklib writes 0)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    parser = safe_parser()
     root = etree.fromstring(ncx, parser)
     root.set(XML_LANG, lang)
     ns = {"n": NCX_NS}

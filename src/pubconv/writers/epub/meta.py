@@ -16,7 +16,6 @@ timestamps: ``SOURCE_DATE_EPOCH`` when set, else the document's date, else
 """
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from dataclasses import dataclass
@@ -25,7 +24,8 @@ from typing import Mapping
 
 from ...document import XPATH_NS, Document, children, text_of
 from ...epoch import source_date_epoch
-from ...errors import PubconvError, SourcePos
+from ...errors import SourcePos
+from ...namespaces import XML_LANG
 
 #: UUID5 namespace for identifiers of documents without a DOI (uuid5(NAMESPACE_URL, "https://pubconv.org/ns/epub-id")).
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://pubconv.org/ns/epub-id")
@@ -234,7 +234,7 @@ def apply(book, doc: Document, a11y: Accessibility) -> str:
         _meta(book, "schema:accessibilityFeature", feature)
     for hazard in a11y.hazards():
         _meta(book, "schema:accessibilityHazard", hazard)
-    _meta(book, "schema:accessibilitySummary", a11y.summary(), **{"{http://www.w3.org/XML/1998/namespace}lang": "en"})
+    _meta(book, "schema:accessibilitySummary", a11y.summary(), **{XML_LANG: "en"})
     if a11y.conforms:
         _meta(book, "dcterms:conformsTo", CONFORMS_TO)
     return uid

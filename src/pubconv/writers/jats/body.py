@@ -15,13 +15,14 @@ import posixpath
 
 from lxml import etree
 
-from ...document import NS, Document, local, q, text_of
+from ... import namespaces
+from ...document import NS, Document, add_text, local, q, text_of
 from ...errors import PubconvError, Report, warn
 
-XLINK = "http://www.w3.org/1999/xlink"
-ALI = "http://www.niso.org/schemas/ali/1.0/"
-MML = "http://www.w3.org/1998/Math/MathML"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
+XLINK = namespaces.XLINK
+ALI = namespaces.ALI
+MML = namespaces.MATHML
+XML_NS = namespaces.XML
 HREF = f"{{{XLINK}}}href"
 JATS_NSMAP = {"ali": ALI, "mml": MML, "xlink": XLINK}
 
@@ -59,16 +60,6 @@ def pubconv_name(el: etree._Element) -> str | None:
 def has_content(el: etree._Element) -> bool:
     """True when ``el`` has an element child or non-blank text."""
     return len(el) > 0 or bool((el.text or "").strip())
-
-
-def add_text(el: etree._Element, text: str | None) -> None:
-    """Append ``text`` at the end of ``el``'s content (mixed content kept right)."""
-    if not text:
-        return
-    if len(el):
-        el[-1].tail = (el[-1].tail or "") + text
-    else:
-        el.text = (el.text or "") + text
 
 
 class Converter:

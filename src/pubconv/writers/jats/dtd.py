@@ -14,6 +14,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from ...document import safe_parser
+
 CATALOG_NS = "urn:oasis:names:tc:entity:xmlns:xml:catalog"
 
 
@@ -31,8 +33,7 @@ def dtd_catalog() -> Path:
 def public_ids() -> dict[str, Path]:
     """Public identifier -> main DTD file, as the catalog lists them."""
     catalog = dtd_catalog()
-    root = etree.parse(str(catalog), etree.XMLParser(load_dtd=False, no_network=True,
-                                                     resolve_entities=False)).getroot()
+    root = etree.parse(str(catalog), safe_parser()).getroot()
     return {el.get("publicId"): (catalog.parent / el.get("uri")).resolve()
             for el in root.iter(f"{{{CATALOG_NS}}}public")}
 

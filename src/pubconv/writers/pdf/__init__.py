@@ -29,7 +29,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ... import theme
-from ...document import Document, resolve_resource, text_of
+from ...document import XPATH_NS, Document, resolve_resource, text_of
 from ...epoch import source_date_epoch
 from ...errors import PubconvError, Report, SourcePos
 from .. import WriteOptions, check_option, xhtml as _xhtml
@@ -159,4 +159,4 @@ def _set_metadata(rendered, doc: Document) -> None:
     meta.created, meta.modified = document_dates(doc)
 
 
-_P = {"p": "https://pubconv.org/ns/document/1"}
+_P = XPATH_NS
