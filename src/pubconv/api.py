@@ -1,6 +1,8 @@
-"""The library face of pubconv: :func:`read` and :func:`convert`.
+"""The library face of pubconv: :func:`read`, :func:`convert` and :func:`check`.
 
-Both are plain functions with no global state: every call makes its own
+It strings the stages together: configuration, reader (with the transforms and
+the schema check), writer options, writers in memory, atomic writing.  All are
+plain functions with no global state: every call makes its own
 parsers, validators and diagnostics list, so they are safe to call from
 threads.  Problems that stop a document raise :class:`~pubconv.errors.PubconvError`
 (with a source position); everything else is a :class:`~pubconv.errors.Diagnostic`

@@ -33,7 +33,10 @@ file wins.  Shape (every key optional)::
     [build]
     output = "out"                  # the pre-commit build hook's output folder
 
-Unknown tables and keys are errors that name the file and the key.  A
+Unknown tables and keys are errors that name the file and the key; a bad value
+(a paper, variant or bleed the PDF writer would refuse, an ISSN, a logo or theme
+folder that does not exist) is an error ``bad-config`` at its line and column,
+when the file is read, whatever the formats asked for.  A
 document's own front matter wins over the configuration: the configuration
 only fills what the document leaves out (:func:`apply`).
 """

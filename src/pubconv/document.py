@@ -1,9 +1,13 @@
 """The canonical intermediate: one XML document per commentary.
 
-Readers build it, writers read only it.  This module owns the namespace, the
-schema check, the one way the XML is serialized (so that a round trip gives the
-same bytes), the safe parser for untrusted ``.pubconv.xml`` input, and
-:func:`source_pos`, which turns an element back into ``file:line``.
+Readers build it, writers read only it.  This module owns the element
+builders (:func:`E`, :func:`append`, :func:`add_text`, the one mixed-content
+text appender), the schema check, the one way the XML is serialized (so that a
+round trip gives the same bytes), :func:`safe_parser` (the one XML parser
+pubconv builds, for untrusted ``.pubconv.xml`` input and its own markup alike),
+the resource policy for images (:func:`resolve_resource`), and
+:func:`source_pos`, which turns an element back into ``file:line``.  The
+namespace URIs themselves are in ``namespaces.py``.
 
 The element vocabulary is documented in ``docs/format.md`` and fixed by
 ``schema/pubconv.rng``.
