@@ -139,7 +139,8 @@ def _readable(path: Path) -> bool:
 
 
 def _fixture_intermediates():
-    return sorted(p for p in FIXTURES.glob("**/*.pubconv.xml") if _readable(p))
+    # Not the reader goldens (expected*.pubconv.xml): each is its source's intermediate, checked from the source.
+    return sorted(p for p in FIXTURES.glob("**/*.pubconv.xml") if _readable(p) and "expected" not in p.name)
 
 
 @pytest.mark.parametrize("path", _fixture_intermediates(), ids=lambda p: str(p.relative_to(FIXTURES)))
