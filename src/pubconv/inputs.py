@@ -55,18 +55,20 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _tree_digest(folders: Iterable[Path]) -> str:
+def _tree_digest(folders: Iterable[Path], suffixes: tuple[str, ...] | None = None) -> str:
     h = hashlib.sha256()
     for folder in folders:
-        for f in sorted(p for p in Path(folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        for f in sorted(p for p in Path(folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                        and (suffixes is None or p.suffix in suffixes)):
             h.update(str(f.relative_to(folder)).encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()
 
 
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    """A digest of pubconv's own files (code and schema): a source checkout changes it with every edit."""
-    return _tree_digest([Path(__file__).resolve().parent])
+    """A digest of pubconv's own code and schema (``*.py``, ``*.rng``): a source checkout changes it with every
+    edit.  (The shipped JATS DTDs only validate; they never shape an output.)"""
+    return _tree_digest([Path(__file__).resolve().parent], (".py", ".rng"))
 
 
 @lru_cache(maxsize=1)
