@@ -251,14 +251,16 @@ def weasyprint_alone(html: str, inputs: tuple, target: Path):
     return run
 
 
-def measure_document(name: str, source: Path, out: Path, plan: Plan) -> dict:
+def measure_document(name: str, source: Path, out: Path, plan: Plan, variant: str | None = None) -> dict:
+    """PDF against WeasyPrint alone for one source; ``variant`` (e.g. ``pdf/ua-1``) for both sides."""
     import pubconv
     from pubconv.writers.pdf import weasyprint_fixes as _weasyprint_fixes
 
     out.mkdir(parents=True, exist_ok=True)
+    options = {"pdf_variant": variant} if variant else None
 
     def convert_pdf() -> None:
-        pubconv.convert(source, ["pdf"], out)
+        pubconv.convert(source, ["pdf"], out, options=options)
 
     def convert_others() -> None:
         pubconv.convert(source, ["epub", "jats", "xml"], out)
@@ -484,6 +486,8 @@ def measure_all(plan: Plan, work: Path, res: Results) -> None:
     # 1, 2
     log("one document at a time, in this process")
     per_doc = [measure_document(name, path, work / "one", plan) for name, path in inputs]
+    tagged = [measure_document(f"{name}, PDF/UA-1", path, work / "ua", plan, variant="pdf/ua-1")
+              for name, path in inputs]
     rows = ["| input | PDF pages | layouts | pubconv PDF | WeasyPrint alone | ratio | WeasyPrint with pubconv's "
             "fixes | EPUB+JATS+XML | share |", "|---|---|---|---|---|---|---|---|---|"]
     for d in per_doc:
@@ -491,6 +495,11 @@ def measure_all(plan: Plan, work: Path, res: Results) -> None:
         rows.append(f"| {d['name']} | {d['pages']} | {d['layouts']} | {fmt_s(d['pubconv'])} | {fmt_s(d['floor'])} "
                     f"| {ratio:.2f}x | {fmt_s(d['fixed'])} ({d['pubconv'] / d['fixed']:.2f}x) "
                     f"| {fmt_s(d['others'])} | {share:.1%} |")
+        res.target(f"PDF time over WeasyPrint alone: {d['name']}", f"{ratio:.2f}x", "≤ 1.10x", ratio <= 1.10)
+    for d in tagged:  # WeasyPrint alone tags too (its own tagging); pubconv adds notes, order, artifacts
+        ratio = d["pubconv"] / d["floor"]
+        rows.append(f"| {d['name']} | {d['pages']} | {d['layouts']} | {fmt_s(d['pubconv'])} | {fmt_s(d['floor'])} "
+                    f"| {ratio:.2f}x | {fmt_s(d['fixed'])} ({d['pubconv'] / d['fixed']:.2f}x) | | |")
         res.target(f"PDF time over WeasyPrint alone: {d['name']}", f"{ratio:.2f}x", "≤ 1.10x", ratio <= 1.10)
     for d in per_doc:
         share = d["others"] / d["pubconv"]
