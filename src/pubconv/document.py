@@ -47,7 +47,7 @@ LANG = f"{{{XML_NS}}}lang"
 BLOCK_CONTAINERS = frozenset(
     "document meta series authors author name author-notes author-note bio abstract "
     "publisher keywords body section quote list item figure table thead tbody row "
-    "references ref parsed person-group note".split()
+    "references ref parsed person-group note deflist def".split()
 )
 
 
@@ -97,6 +97,25 @@ def add_text(el: etree._Element, text: str | None) -> None:
         el[-1].tail = (el[-1].tail or "") + text
     else:
         el.text = (el.text or "") + text
+
+
+def unwrap(el: etree._Element) -> None:
+    """Replace ``el`` by its content (text, children, tail) at its place in its parent."""
+    parent = el.getparent()
+    at = parent.index(el)
+    previous = el.getprevious()
+    moved = (el.text or "") + ("" if len(el) else (el.tail or ""))
+    if previous is None:
+        parent.text = (parent.text or "") + moved
+    else:
+        previous.tail = (previous.tail or "") + moved
+    kids = list(el)
+    if kids:
+        kids[-1].tail = (kids[-1].tail or "") + (el.tail or "")
+    for kid in kids:
+        parent.insert(at, kid)
+        at += 1
+    parent.remove(el)
 
 
 def text_of(el: etree._Element | None, *, notes: bool = False) -> str:

@@ -45,25 +45,40 @@ DATE_PATTERNS: dict[str, Callable[[int, str, int], str]] = {
 LABELS = {
     "en": {"abstract": "Abstract", "keywords": "Keywords", "notes": "Notes", "and": "and",
            "contents": "Contents", "landmarks": "Landmarks", "title-page": "Title page",
-           "start-of-text": "Start of text"},
+           "start-of-text": "Start of text", "figure": "Figure",
+           "table": "Table"},
     "fr": {"abstract": "Résumé", "keywords": "Mots-clés", "notes": "Notes", "and": "et",
            "contents": "Table des matières", "landmarks": "Repères", "title-page": "Page de titre",
-           "start-of-text": "Début du texte"},
+           "start-of-text": "Début du texte", "figure": "Figure",
+           "table": "Tableau"},
     "de": {"abstract": "Zusammenfassung", "keywords": "Schlagwörter", "notes": "Anmerkungen", "and": "und",
            "contents": "Inhalt", "landmarks": "Orientierungspunkte", "title-page": "Titelseite",
-           "start-of-text": "Textbeginn"},
+           "start-of-text": "Textbeginn", "figure": "Abbildung",
+           "table": "Tabelle"},
     "es": {"abstract": "Resumen", "keywords": "Palabras clave", "notes": "Notas", "and": "y",
            "contents": "Índice", "landmarks": "Puntos de referencia", "title-page": "Portada",
-           "start-of-text": "Inicio del texto"},
+           "start-of-text": "Inicio del texto", "figure": "Figura",
+           "table": "Tabla"},
     "it": {"abstract": "Sommario", "keywords": "Parole chiave", "notes": "Note", "and": "e",
            "contents": "Indice", "landmarks": "Punti di riferimento", "title-page": "Frontespizio",
-           "start-of-text": "Inizio del testo"},
+           "start-of-text": "Inizio del testo", "figure": "Figura",
+           "table": "Tabella"},
     "pt": {"abstract": "Resumo", "keywords": "Palavras-chave", "notes": "Notas", "and": "e",
            "contents": "Índice", "landmarks": "Marcos", "title-page": "Página de rosto",
-           "start-of-text": "Início do texto"},
+           "start-of-text": "Início do texto", "figure": "Figura",
+           "table": "Tabela"},
     "nl": {"abstract": "Samenvatting", "keywords": "Trefwoorden", "notes": "Noten", "and": "en",
            "contents": "Inhoud", "landmarks": "Oriëntatiepunten", "title-page": "Titelpagina",
-           "start-of-text": "Begin van de tekst"},
+           "start-of-text": "Begin van de tekst", "figure": "Figuur",
+           "table": "Tabel"},
+}
+
+#: Quotation marks by language (primary open, close, secondary open, close), for the authoring form's
+#: smart punctuation; French ones hold their narrow no-break space.
+QUOTES = {
+    "en": "“”‘’", "de": "„“‚‘", "fr": ("«\u202f", "\u202f»", "‹\u202f", "\u202f›"), "es": "«»“”", "it": "«»“”",
+    "pt": "«»“”", "nl": "“”‘’", "pl": "„”‚’", "cs": "„“‚‘", "sk": "„“‚‘", "ru": "«»„“", "uk": "«»„“", "sv": "””’’",
+    "da": "»«›‹", "nb": "«»‘’", "fi": "””’’", "hu": "„”»«", "ro": "„”«»", "tr": "“”‘’", "el": "«»“”",
 }
 
 #: Reading printed dates: English month names and their abbreviations (``Sept`` too) -> month number.
@@ -96,6 +111,12 @@ def format_date(iso: str, season: str | None, lang: str) -> str:
     if len(parts) == 2:
         return f"{month[0].upper() + month[1:] if base != 'en' else month} {year}"
     return DATE_PATTERNS[base](parts[2], month, year)
+
+
+def quotes(lang: str) -> list[str]:
+    """The four quotation marks of ``lang`` (``de-AT`` -> German's); English ones when unknown."""
+    tag = (lang or "en").lower().replace("_", "-")
+    return list(QUOTES.get(tag) or QUOTES.get(tag.split("-")[0], QUOTES["en"]))
 
 
 def label(key: str, lang: str) -> str:

@@ -130,7 +130,8 @@ def nest_sections(blocks: list) -> list[etree._Element]:
                 level = min(level, int(stack[-1].get("level")) + 1)
             count += 1
             line = heading.get(LINE)
-            sec = E("section", heading, id=f"sec-{count}", level=level, line=int(line) if line else None)
+            own_id = heading.attrib.pop("id", None)  # {#id} on the heading (authoring form)
+            sec = E("section", heading, id=own_id or f"sec-{count}", level=level, line=int(line) if line else None)
             if stack:
                 stack[-1].append(sec)
             else:

@@ -21,6 +21,9 @@ Front matter keys (all optional but ``title``)::
     license: "CC BY 4.0"       # or {name: ..., url: ...}
     publisher: "..."           # or {name: ..., place: ...}
     issn: 2406-5617
+    smart: false               # keep straight quotes, -- and ... as typed (default: typographic)
+
+``docs/authoring.md`` is the complete reference of the form (keys and syntax).
 
 The body is CommonMark (with pipe tables); a heading named References (or
 Bibliography, Sources, ...) starts the reference list, one paragraph or list
@@ -44,7 +47,7 @@ from ._markdown import MarkdownBuilder
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 KEYS = {"series", "number", "title", "subtitle", "authors", "date", "doi", "lang", "language", "keywords",
-        "abstract", "license", "licence", "publisher", "issn"}
+        "abstract", "license", "licence", "publisher", "issn", "smart"}
 AUTHOR_KEYS = {"name", "given", "family", "orcid", "email", "affiliation", "affiliations", "bio", "note"}
 
 
@@ -67,7 +70,6 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
     fm_lines = text[: m.end()].count("\n") if m else 0
     # Blank out the front matter so markdown-it's line numbers are the file's.
     body_text = "\n" * fm_lines + text[m.end():] if m else text
-    builder = MarkdownBuilder(path, report)
     key_line = _key_lines(fm_text)
 
     def pos(key: str) -> SourcePos:
@@ -75,8 +77,17 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
 
     unknown = sorted(set(data) - KEYS)
     if unknown:
-        raise PubconvError(f"unknown front matter key {unknown[0]!r} (known: {', '.join(sorted(KEYS))})",
-                           pos(unknown[0]), "bad-front-matter")
+        raise PubconvError(f"unknown front matter key {unknown[0]!r} (known: {', '.join(sorted(KEYS))}; "
+                           "see docs/authoring.md)", pos(unknown[0]), "bad-front-matter")
+    doc_lang = _string(data.get("lang", data.get("language")) or lang, "lang", pos)
+    smart = data.get("smart", True)
+    if not isinstance(smart, bool):
+        raise PubconvError("'smart' must be true or false", pos("smart"), "bad-front-matter")
+
+    def markdown(first_line: int = 1) -> MarkdownBuilder:
+        return MarkdownBuilder(path, report, first_line=first_line, extended=True, lang=doc_lang, smart=smart)
+
+    builder = markdown()
     meta = E("meta")
     series = data.get("series")
     if series is not None:
@@ -133,14 +144,13 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
         if kws:
             meta.append(E("keywords", *kws))
     if data.get("abstract") is not None:
-        abstract = MarkdownBuilder(path, report, first_line=key_line.get("abstract", 1)).blocks(
+        abstract = markdown(key_line.get("abstract", 1)).blocks(
             _string(data["abstract"], "abstract", pos))
         if abstract:
             meta.append(E("abstract", *abstract, line=key_line.get("abstract")))
-    doc_lang = data.get("lang", data.get("language")) or lang
     body = builder.body(body_text)
     return _common.assemble(meta, body, path=path, src_file=Path(path).name, form="authoring",
-                            lang=_string(doc_lang, "lang", pos), report=report, base_dir=base_dir)
+                            lang=doc_lang, report=report, base_dir=base_dir)
 
 
 def _load_yaml(text: str, path: str) -> dict:

@@ -10,7 +10,8 @@ Order (``TRANSFORMS``):
 
 1. ``citations``  author-date citations linked to the reference list (Markdown forms only)
 2. ``floats``     figures and tables numbered in document order (Markdown forms only)
-3. ``publisher``  what the document leaves out, from ``pubconv.toml`` (every form)
+3. ``crossrefs``  ``#id`` links and ``@fig:x`` references resolved (Markdown forms only)
+4. ``publisher``  what the document leaves out, from ``pubconv.toml`` (every form)
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from typing import Callable
 from ..config import Config
 from ..document import Document, q
 from ..errors import Report
-from . import citations, publisher
+from . import citations, crossrefs, publisher
 
 #: the source forms whose trees the readers build (the XML form arrives finished)
 MARKDOWN_FORMS = frozenset({"authoring", "extracted"})
@@ -44,6 +45,11 @@ def _floats(doc: Document, report: Report, ctx: Context) -> None:
         number_floats(doc.root)
 
 
+def _crossrefs(doc: Document, report: Report, ctx: Context) -> None:
+    if ctx.form in MARKDOWN_FORMS:
+        crossrefs.resolve(doc, report, strict=ctx.form == "authoring")
+
+
 def _publisher(doc: Document, report: Report, ctx: Context) -> None:
     if ctx.config is not None:
         publisher.apply_config(doc.root, ctx.config)
@@ -52,6 +58,7 @@ def _publisher(doc: Document, report: Report, ctx: Context) -> None:
 TRANSFORMS: list[tuple[str, Callable[[Document, Report, Context], None]]] = [
     ("citations", _citations),
     ("floats", _floats),
+    ("crossrefs", _crossrefs),
     ("publisher", _publisher),
 ]
 
@@ -65,8 +72,12 @@ def run(doc: Document, report: Report, *, form: str, config: Config | None = Non
 
 
 def number_floats(root) -> None:
+    """Figures and tables get their number ``n`` (1..N each, in document order) and, unless the
+    author gave one with ``{#id}``, the id ``figure-N`` / ``table-N``."""
     for kind in ("figure", "table"):
         for i, el in enumerate(root.iter(q(kind)), 1):
-            el.set("id", f"{kind}-{i}")
+            if not el.get("id"):
+                el.set("id", f"{kind}-{i}")
+            el.set("n", str(i))
 
 

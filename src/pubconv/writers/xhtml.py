@@ -41,7 +41,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from .. import languages, theme
-from ..document import NS, Document, add_text, children, local, safe_parser, text_of
+from ..document import LANG, NS, Document, add_text, children, local, q, safe_parser, text_of
 from ..errors import PubconvError, Report, warn
 from ..namespaces import OPS, XHTML
 from . import WriteOptions
@@ -296,8 +296,22 @@ class _Renderer:
             self.table(el, parent)
         elif name == "hr":
             self.el(parent, "hr")
+        elif name == "deflist":
+            out = self.el(parent, "dl")
+            for child in children(el):
+                if local(child) == "term":
+                    self.inline(child, self.el(out, "dt"))
+                else:
+                    self.blocks(child, self.el(out, "dd"))
         else:
             raise self.unknown(el, "as a block")
+
+    def float_label(self, el: etree._Element, caption_out: etree._Element, followed: bool = True) -> None:
+        """"Figure 2." / "Table 1." at the start of a caption (numbered by the transform stage)."""
+        if el.get("n"):
+            word = languages.label("figure" if local(el) == "figure" else "table", self.doc.lang)
+            label = self.el(caption_out, "span", f"{word} {el.get('n')}.", class_="label")
+            label.tail = " " if followed else None
 
     def figure(self, el: etree._Element, parent: etree._Element) -> None:
         out = self.el(parent, "figure", id=el.get("id"))
@@ -306,16 +320,22 @@ class _Renderer:
             if name == "image":
                 self.el(out, "img", src=child.get("src"), alt=child.get("alt", ""))
             elif name == "caption":
-                self.inline(child, self.el(out, "figcaption"))
+                caption = self.el(out, "figcaption")
+                self.float_label(el, caption)
+                self.inline(child, caption)
             else:
                 raise self.unknown(child, "in a figure")
+        if el.get("n") and el.find(q("caption")) is None:
+            self.float_label(el, self.el(out, "figcaption"), followed=False)
 
     def table(self, el: etree._Element, parent: etree._Element) -> None:
         out = self.el(parent, "table", id=el.get("id"))
         for child in children(el):
             name = local(child)
             if name == "caption":
-                self.inline(child, self.el(out, "caption"))
+                caption = self.el(out, "caption")
+                self.float_label(el, caption)
+                self.inline(child, caption)
             elif name in ("thead", "tbody"):
                 group = self.el(out, name)
                 for row in children(child):
@@ -347,6 +367,22 @@ class _Renderer:
         name = local(el)
         if name in ("em", "strong", "sub", "sup"):
             self.inline(el, self.el(out, name))
+        elif name == "strike":
+            self.inline(el, self.el(out, "s"))
+        elif name == "span":
+            lang = el.get(LANG)
+            span = self.el(out, "span", lang=lang)
+            span.set(LANG, lang)
+            self.inline(el, span)
+        elif name == "xref":
+            if self.in_anchor:
+                self.inline(el, self.el(out, "span"))
+            else:
+                self.in_anchor = True
+                try:
+                    self.inline(el, self.el(out, "a", href=f"#{el.get('ref')}", class_=f"xref {el.get('type')}"))
+                finally:
+                    self.in_anchor = False
         elif name == "code":
             self.el(out, "code", el.text or "")
         elif name == "br":
@@ -523,7 +559,8 @@ def _linkify(li: etree._Element, url: str, renderer: _Renderer) -> None:
 _FN_CLASSES = {"p": "fn-p", "blockquote": "fn-quote", "ul": "fn-ul", "ol": "fn-ol", "li": "fn-li",
                "pre": "fn-pre", "figure": "fn-figure", "figcaption": "fn-caption", "table": "fn-table",
                "caption": "fn-caption", "thead": "fn-thead", "tbody": "fn-tbody", "tr": "fn-tr",
-               "th": "fn-th", "td": "fn-td", "hr": "fn-hr", "section": "fn-section"}
+               "th": "fn-th", "td": "fn-td", "hr": "fn-hr", "section": "fn-section", "dl": "fn-dl",
+               "dt": "fn-dt", "dd": "fn-dd"}
 
 
 def _inline_blocks(root: etree._Element) -> None:
@@ -559,7 +596,8 @@ def _close_empty(root: etree._Element) -> None:
                 node.text = ""
 
 
-_BLOCKS = frozenset("section p blockquote ol ul li pre figure table thead tbody tr aside hr h2 h3 h4 h5 h6".split())
+_BLOCKS = frozenset("section p blockquote ol ul li pre figure table thead tbody tr aside hr h2 h3 h4 h5 h6 dl dt dd"
+                    .split())
 
 
 def _break_lines(root: etree._Element) -> None:

@@ -53,7 +53,6 @@ GUARDED = {
     ("weasyprint.document", "Document.write_pdf"): "086e4a8e99981829749305f70cc00582a6c3c78e8b4eeca60afe71dc53382ae9",
 }
 
-_XHTML = "{http://www.w3.org/1999/xhtml}"
 #: Structure types a note's call belongs to: the note is placed right after this element (or inside it, last,
 #: where the structure rules allow nothing else beside it).
 _BLOCKS_AFTER = {"/P", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/H", "/Caption", "/BlockQuote"}
