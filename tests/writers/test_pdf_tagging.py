@@ -358,3 +358,18 @@ def test_the_structure_reads_in_order_each_note_after_its_paragraph(built, case)
         found = heard.find(event, at)
         assert found >= 0, f"not heard in order: {event[:80]!r} (after {heard[max(0, at - 60):at]!r})"
         at = found + len(event)
+
+
+def test_a_tagged_pdf_refuses_an_image_without_alt_text(tmp_path):
+    from pubconv.document import q
+    from pubconv.errors import PubconvError
+
+    source = ROOT / "fixtures" / "intermediate" / "complete" / "complete.pubconv.xml"
+    doc = document.parse(source.read_bytes(), str(source), source.parent)
+    image = next(doc.root.iter(q("image")))
+    image.set("alt", " ")
+    with pytest.raises(PubconvError) as info:
+        pdf.write(doc, WriteOptions(pdf_variant="pdf/ua-1"), Collector())
+    assert info.value.code == "missing-alt" and image.get("src") in str(info.value)
+    assert info.value.pos.line == doc.pos(image).line
+    pdf.write(doc, WriteOptions(), Collector())  # an untagged PDF has nowhere to put it: no error

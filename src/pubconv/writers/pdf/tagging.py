@@ -43,7 +43,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from ...document import Document
-from ...errors import Report, warn
+from ...errors import PubconvError, Report, warn
 
 #: (module, qualified name) -> sha256 of the source the copy was written against (WeasyPrint 70.0).
 GUARDED = {
@@ -184,6 +184,12 @@ def write_pdf(rendered, doc: Document, report: Report, **options) -> bytes:
     tagged = options.get("pdf_tags") or (variant and VARIANTS[variant][1].get("pdf_tags"))
     if not tagged:
         return rendered.write_pdf(**options)
+    for image in doc.xpath("//p:image[not(normalize-space(@alt))]"):
+        # PDF/UA (7.3) and the accessible PDF/A levels need alt text on every figure; WeasyPrint would
+        # only log it.  An empty alt marks a decorative image in HTML, which a tagged PDF cannot say.
+        raise PubconvError(f"the image {image.get('src')!r} has no alt text, which the tagged PDF "
+                           f"({variant or 'pdf_tags'}) requires: describe it in the image's alt text",
+                           doc.pos(image), "missing-alt")
     off = _guard_failures_once()
     if off:
         warn(report, "pdf-tags-off", "WeasyPrint's tagging code is not the version pubconv's tagging fixes were "
