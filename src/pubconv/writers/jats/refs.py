@@ -30,15 +30,17 @@ from ...errors import PubconvError
 from .body import HREF, Converter, jel, plain
 
 #: Intermediate ``ref/@type`` -> ``mixed-citation/@publication-type`` (JATS4R values).
-PUBLICATION_TYPE = {"book": "book", "journal": "journal", "web": "webpage", "report": "report", "other": "other"}
+PUBLICATION_TYPE = {"book": "book", "journal": "journal", "web": "webpage", "report": "report", "other": "other",
+                    "newspaper": "newspaper", "chapter": "book"}
 
-#: What may stand between two authors' names in a person group.
-NAME_GAP = re.compile(r"\s*(,|;|&|and|\.)?\s*(&|and)?\s*$")
+#: What may stand between two authors' names in a person group, once its spaces are removed.
+NAME_GAPS = frozenset({"", ",", ";", "&", "and", ".", ",&", ",and", ";&", ";and", ".,", ".,&", ".,and", ".&",
+                       ".and"})
 #: What may stand between a surname and given names ("Ali, S." / "S. Ali").
 GIVEN_GAP = re.compile(r",?\s*$")
 
 #: Tagged parts whose content may be ``italic``/``bold`` (``year`` and ``pub-id`` hold text only).
-MAY_HOLD_FORMATTING = frozenset({"article-title", "source", "ext-link"})
+MAY_HOLD_FORMATTING = frozenset({"article-title", "chapter-title", "source", "series", "ext-link"})
 
 _DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/")
 
@@ -87,28 +89,40 @@ def reference(conv: Converter, ref: etree._Element) -> etree._Element:
     return r
 
 
+#: ``parsed`` child -> the JATS element that wraps its printed text (``title`` depends on the kind).
+PART_TAGS = {"source": "source", "series": "series", "volume": "volume", "issue": "issue", "fpage": "fpage",
+             "lpage": "lpage", "publisher-loc": "publisher-loc", "publisher-name": "publisher-name",
+             "accessed": "date-in-citation"}
+
+
 def tag_parsed(mc: etree._Element, parsed: etree._Element, ref_type: str) -> None:
-    """Wrap the parts ``parsed`` names where they are found verbatim, in order."""
-    after = None  # tag later parts only after the authors
-    group = parsed.find(q("person-group"))
-    if group is not None:
-        after = _person_group(mc, group)
-    year = parsed.find(q("year"))
-    if year is not None:
-        pattern = re.compile(rf"(?<![\w./-]){re.escape(year.text.strip())}(?![\w/-])")
-        digits = year.text.strip()[:4]
-        # JATS4R: a year that is not just four digits ("2019a") says its year in iso-8601-date.
-        iso = digits if digits != year.text.strip() else None
-        found = _wrap_regex(mc, pattern, "year", {"iso-8601-date": iso}, after)
+    """Wrap the parts ``parsed`` names where they are found verbatim, each after the one before."""
+    after = None
+    for part in parsed:
+        if not isinstance(part.tag, str):
+            continue
+        name = local(part)
+        found = None
+        if name == "person-group":
+            found = _person_group(mc, part)
+        elif name == "year":
+            value = part.text.strip()
+            pattern = re.compile(rf"(?<![\w./-]){re.escape(value)}(?![\w/-])")
+            # JATS4R: a year that is not just four digits ("2019a") says its year in iso-8601-date.
+            iso = value[:4] if value[:4] != value else None
+            found = _wrap_regex(mc, pattern, "year", {"iso-8601-date": iso}, after)
+        elif name == "title":
+            tag = "chapter-title" if ref_type == "chapter" else "article-title"
+            if ref_type in ("book", "report") and parsed.find(q("source")) is None:
+                tag = "source"  # a book's own title is its source
+            found = _wrap_first(mc, plain(part), tag, None, after)
+        elif name in PART_TAGS:
+            attrs = {"content-type": "access-date"} if name == "accessed" else None
+            found = _wrap_first(mc, plain(part), PART_TAGS[name], attrs, after)
+        else:
+            raise PubconvError(f"the JATS writer does not know the reference part <{name}>", None,
+                               "jats-unknown-element")
         after = found if found is not None else after
-    title = plain(parsed.find(q("title")))
-    source = plain(parsed.find(q("source")))
-    if ref_type == "book" and title and not source:
-        title, source = "", title  # a book's own title is its source
-    if title:
-        _wrap_first(mc, title, "article-title", None, after)
-    if source:
-        _wrap_first(mc, source, "source", None, after)
 
 
 def _person_group(mc: etree._Element, group: etree._Element) -> etree._Element | None:
@@ -118,7 +132,7 @@ def _person_group(mc: etree._Element, group: etree._Element) -> etree._Element |
         pos = 0
         for person in group:
             found = _find_person(text, pos, person)
-            if found is None or (spans and not NAME_GAP.fullmatch(text[spans[-1][1]:found[0]])):
+            if found is None or (spans and "".join(text[spans[-1][1]:found[0]].split()) not in NAME_GAPS):
                 spans = []
                 break
             spans.append(found)
