@@ -21,6 +21,9 @@ Front matter keys (all optional but ``title``)::
     license: "CC BY 4.0"       # or {name: ..., url: ...}
     publisher: "..."           # or {name: ..., place: ...}
     issn: 2406-5617
+    url: https://example.org/comments/207/   # the landing page (for JATS self-uri and Crossref)
+    copyright-holder: "..."    # default: the publisher
+    copyright-statement: "..." # default: "© YEAR HOLDER"
 
 The body is CommonMark (with pipe tables); a heading named References (or
 Bibliography, Sources, ...) starts the reference list, one paragraph or list
@@ -43,7 +46,7 @@ from ._markdown import MarkdownBuilder
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 KEYS = {"series", "number", "title", "subtitle", "authors", "date", "doi", "lang", "language", "keywords",
-        "abstract", "license", "licence", "publisher", "issn"}
+        "abstract", "license", "licence", "publisher", "issn", "url", "copyright-holder", "copyright-statement"}
 AUTHOR_KEYS = {"name", "given", "family", "orcid", "email", "affiliation", "affiliations", "bio", "note"}
 
 
@@ -136,6 +139,18 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
             _string(data["abstract"], "abstract", pos))
         if abstract:
             meta.append(E("abstract", *abstract, line=key_line.get("abstract")))
+    if data.get("url") is not None:
+        url = _string(data["url"], "url", pos).strip()
+        if not re.match(r"https?://\S+$", url):
+            raise PubconvError(f"'url' must be an absolute http(s) URL: {url!r}", pos("url"), "bad-front-matter")
+        meta.append(E("url", url, line=key_line.get("url")))
+    holder, statement = data.get("copyright-holder"), data.get("copyright-statement")
+    if holder is not None or statement is not None:
+        holder = _string(holder, "copyright-holder", pos).strip() if holder is not None else ""
+        statement = _string(statement, "copyright-statement", pos).strip() if statement is not None else ""
+        if holder or statement:
+            meta.append(E("copyright", E("holder", holder) if holder else None,
+                          E("statement", statement) if statement else None))
     doc_lang = data.get("lang", data.get("language")) or lang
     body = builder.body(body_text)
     return _common.assemble(meta, body, path=path, src_file=Path(path).name, form="authoring",

@@ -46,7 +46,7 @@ def _floats(doc: Document, report: Report, ctx: Context) -> None:
 
 def _publisher(doc: Document, report: Report, ctx: Context) -> None:
     if ctx.config is not None:
-        publisher.apply_config(doc.root, ctx.config)
+        publisher.apply_config(doc.root, ctx.config, publisher.stem_of(doc.path))
 
 
 TRANSFORMS: list[tuple[str, Callable[[Document, Report, Context], None]]] = [

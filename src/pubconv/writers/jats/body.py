@@ -23,6 +23,7 @@ ALI = "http://www.niso.org/schemas/ali/1.0/"
 MML = "http://www.w3.org/1998/Math/MathML"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 HREF = f"{{{XLINK}}}href"
+TITLE = f"{{{XLINK}}}title"
 JATS_NSMAP = {"ali": ALI, "mml": MML, "xlink": XLINK}
 
 #: Intermediate inline element -> JATS element with the same meaning.
