@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..config import Config
-from ..document import Document, q
+from ..document import Document, output_stem, q
 from ..errors import Report
 from . import citations, publisher
 
@@ -46,7 +46,7 @@ def _floats(doc: Document, report: Report, ctx: Context) -> None:
 
 def _publisher(doc: Document, report: Report, ctx: Context) -> None:
     if ctx.config is not None:
-        publisher.apply_config(doc.root, ctx.config, publisher.stem_of(doc.path))
+        publisher.apply_config(doc.root, ctx.config, output_stem(doc.path))
 
 
 TRANSFORMS: list[tuple[str, Callable[[Document, Report, Context], None]]] = [

@@ -10,7 +10,6 @@ Series title, publisher, ISSNs and licence come from ``[series.LABEL]``,
 from __future__ import annotations
 
 import string
-from pathlib import Path
 
 from lxml import etree
 
@@ -107,11 +106,3 @@ def landing_url(template: str, meta: etree._Element, config: Config, stem: str |
         raise PubconvError(f"'url' in [document] must give an absolute http(s) URL without spaces, not {url!r}",
                            key_pos(config.path, "url"), "bad-config")
     return url
-
-
-def stem_of(path: str | None) -> str | None:
-    """The output stem of a source path (``c207.md`` -> ``c207``), as the API names outputs."""
-    if not path:
-        return None
-    name = Path(path).name
-    return name[: -len(".pubconv.xml")] if name.endswith(".pubconv.xml") else (Path(name).stem or name)
