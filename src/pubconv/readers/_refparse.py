@@ -26,6 +26,10 @@ from lxml import etree
 
 from ..document import E, q, text_of
 
+#: The longest author list read (characters): past it, an entry is not an author list.
+MAX_AUTHORS = 1500
+MONTHS = frozenset("January February March April May June July August September October November December "
+                   "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split())
 #: Abbreviations whose period does not end a sentence (compared without the period, case-sensitively).
 ABBREVIATIONS = frozenset(
     "Gen Col Capt Lt Maj Adm Sgt Dr Mr Mrs Ms Prof Rev Hon Sen Rep Gov Pres St Mt Jr Sr No Nos no nos Vol vol "
@@ -44,7 +48,7 @@ _JOURNAL_CHICAGO = re.compile(
     r"(?P<source>[^,\d(][^,(]{0,300}?) (?P<volume>\d{1,5})(?:, no\. (?P<issue>[^ ()]{1,20}))?"
     r" \((?P<date>[^()]{1,40})\)(?:: (?P<fpage>[A-Za-z]?\d{1,6})(?:[–-](?P<lpage>[A-Za-z]?\d{1,6}))?)?")
 _PAGES = re.compile(r"\bpp?\. ?(?P<fpage>\d{1,6})(?:\s?[–-]\s?(?P<lpage>\d{1,6}))?")
-_ACCESSED = re.compile(r"\b(?:[Aa]ccessed|[Rr]etrieved|[Vv]iewed)(?: on)? (?P<date>[^,.();]{0,40}?\d{4})")
+_ACCESSED = re.compile(r"\b(?:[Aa]ccessed|[Rr]etrieved|[Vv]iewed)(?: on)? (?P<date>[^.();]{0,40}?\d{4})")
 _IN_EDITED = re.compile(r"^In:? ")
 _REPORT_WORDS = re.compile(r"working paper|report|policy brief|discussion paper|occasional paper|briefing|"
                            r"\bcomment,? no\.|\bpaper,? no\.|\bseries\b", re.I)
@@ -59,7 +63,7 @@ class Parts:
     kind: str = "other"
 
     def add(self, name: str, value) -> None:
-        if isinstance(value, etree._Element) or (value and value.strip()):
+        if isinstance(value, etree._Element) or (isinstance(value, str) and value.strip()):
             self.items.append((name, value))
 
     def has(self, name: str) -> bool:
@@ -85,13 +89,16 @@ def _ends_sentence(text: str, i: int) -> bool:
     nxt = text[i + 1:i + 2]
     if nxt and not nxt.isspace():
         return False
-    after = text[i + 1:].lstrip()
-    if after and not (after[0].isupper() or after[0].isdigit() or after[0] in "\"“‘'([<*_"):
+    j = i + 1
+    while j < len(text) and text[j].isspace():
+        j += 1
+    first = text[j:j + 1]
+    if first and not (first.isupper() or first.isdigit() or first in "\"“‘'([<*_"):
         return False
     if ch != ".":
         return True
     start = i
-    while start > 0 and not text[start - 1].isspace():
+    while start > max(0, i - 40) and not text[start - 1].isspace():  # words longer than 40 are no abbreviation
         start -= 1
     word = text[start:i]
     if word.rstrip(".") in ABBREVIATIONS or _is_initial(word + ".") or "." in word.rstrip("."):
@@ -130,12 +137,13 @@ def sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
 def _split_people(authors: str) -> list[str] | None:
     """The comma/ampersand/"and" separated pieces of an author list (None if there are none)."""
     pieces = []
-    for chunk in re.split(r"\s*[,;&]\s*|\s+and\s+", authors):
-        chunk = chunk.strip()
-        if chunk.startswith("and "):
-            chunk = chunk[4:].strip()
-        if chunk:
-            pieces.append(chunk)
+    for chunk in re.split(r"[,;&]", authors):  # one character class: linear
+        for piece in " ".join(chunk.split()).split(" and "):
+            piece = piece.strip()
+            if piece.startswith("and "):
+                piece = piece[4:].strip()
+            if piece:
+                pieces.append(piece)
     return pieces or None
 
 
@@ -202,7 +210,7 @@ def _natural(piece: str) -> tuple[str, str] | None:
 def _collab(authors: str) -> bool:
     """An organisation as author: no comma, a few capitalised words ("The Nation", "U.S. Central Command")."""
     words = authors.split()
-    return "," not in authors and 1 <= len(words) <= 8 and words[0][:1].isupper() \
+    return "," not in authors and 1 <= len(words) <= 12 and words[0][:1].isupper() \
         and not _URLISH.search(authors)
 
 
@@ -245,12 +253,11 @@ def _author_date(s: str, start: int, parts: Parts, italics: list[str]) -> bool:
     if open_ > start:
         close = s.find(")", open_)
         authors = s[start:open_].strip()
-        if close > open_ and "(" not in s[open_ + 1:close] and authors and len(authors) < 400:
-            date = s[open_ + 1:close]
-            group = _people_or_collab(authors.rstrip(", "))
-            if group is None:
-                return False
-            parts.add("person-group", group)
+        date = s[open_ + 1:close] if close > open_ else ""
+        if close > open_ and "(" not in date and authors and len(authors) < MAX_AUTHORS and _is_date(date) \
+                and len(sentences(authors)) == 1 and not any(ch in authors for ch in "\"“”"):
+            # Authors that are not a clean list of names stay text; what follows the date is still read.
+            parts.add("person-group", _people_or_collab(_trim_authors(authors)))
             y = _YEAR.search(date)
             if y:
                 parts.add("year", y.group(0))
@@ -260,14 +267,14 @@ def _author_date(s: str, start: int, parts: Parts, italics: list[str]) -> bool:
             _rest(s, rest, parts, italics)
             return True
     # "Wolf, S.O. 2019. Title" (Harvard without parentheses, Chicago author-date)
-    for a, b in sentences(s[start:], start)[:1]:
+    if s[start:].strip():
         cut = _author_end(s, start)
         if cut is None:
             return False
         y = _YEAR.match(s, _skip_space(s, cut))
         if not y or s[y.end():y.end() + 1] not in (".", ","):
             return False
-        group = _people_or_collab(s[start:cut].rstrip(" .,"))
+        group = _people_or_collab(_trim_authors(s[start:cut]))
         if group is None:
             return False
         parts.add("person-group", group)
@@ -275,6 +282,22 @@ def _author_date(s: str, start: int, parts: Parts, italics: list[str]) -> bool:
         _rest(s, _skip_space(s, y.end() + 1), parts, italics)
         return True
     return False
+
+
+def _is_date(text: str) -> bool:
+    """What an author-date entry has in its parentheses: a year, or "n.d.", or nothing."""
+    t = text.strip().rstrip(".").lower()
+    return bool(_YEAR.search(text)) or t in ("", "n.d", "nd", "no date", "forthcoming", "in press", "s.d", "o.j")
+
+
+def _trim_authors(text: str) -> str:
+    """The author list without its closing punctuation; a final initial keeps its period ("Wolf, S.O.")."""
+    text = text.strip().rstrip(",;: ")
+    if text.endswith("."):
+        last = text.split()[-1] if text.split() else ""
+        if not (_is_initial(last) or last.split(",")[-1] in ("al.",) or _is_initial(last.split(",")[-1])):
+            text = text[:-1].rstrip()
+    return text
 
 
 def _skip_space(s: str, i: int) -> int:
@@ -287,16 +310,17 @@ def _author_end(s: str, start: int) -> int | None:
     """Where the author list of an entry with no parenthesised date ends: after the first
     period that closes a name ("Wolf, Siegfried O." / "Wolf, S. O." / "World Bank.")."""
     i = start
-    n = len(s)
+    n = min(len(s), start + MAX_AUTHORS)  # no author list is longer
     while i < n:
-        j = s.find(". ", i)
+        j = s.find(". ", i, n + 2)
         if j < 0:
             return None
         k = j
-        while k > start and not s[k - 1].isspace():
+        while k > max(start, j - 40) and not s[k - 1].isspace():
             k -= 1
         word = s[k:j + 1]
-        nxt_word = s[j + 2:].split(" ", 1)[0] if j + 2 < n else ""
+        space = s.find(" ", j + 2, j + 44)
+        nxt_word = s[j + 2:space if space >= 0 else min(n, j + 44)]
         if _is_initial(word) and _is_initial(nxt_word):
             i = j + 2  # "S. O." continues the initials
             continue
@@ -312,7 +336,7 @@ def _chicago(s: str, start: int, parts: Parts, italics: list[str]) -> bool:
     cut = _author_end(s, start)
     if cut is None:
         return False
-    group = _people_or_collab(s[start:cut].rstrip(" ."))
+    group = _people_or_collab(_trim_authors(s[start:cut]))
     if group is None or group.find(q("collab")) is not None:
         return False  # an organisation is only certain before a parenthesised date
     parts.add("person-group", group)
@@ -322,7 +346,10 @@ def _chicago(s: str, start: int, parts: Parts, italics: list[str]) -> bool:
 
 def _rest(s: str, start: int, parts: Parts, italics: list[str], *, year_in_rest: bool = False) -> None:
     """Title, container and imprint after the authors (and date)."""
-    rest = s[start:]
+    full_rest = s[start:]
+    url = _URLISH.search(full_rest)
+    end = start + url.start() if url else len(s)  # a URL or DOI ends what can be read as text
+    rest = s[start:end]
     segs = [(a, b) for a, b in sentences(rest, start) if not _URLISH.search(s[a:b])]
     if not segs:
         return
@@ -332,7 +359,7 @@ def _rest(s: str, start: int, parts: Parts, italics: list[str], *, year_in_rest:
         value = m.group(1).strip().rstrip(",.")
         parts.add("title", value)
         title_end = start + m.end()
-        segs = [(a, b) for a, b in sentences(s[title_end:], title_end) if not _URLISH.search(s[a:b])]
+        segs = [(a, b) for a, b in sentences(s[title_end:end], title_end) if not _URLISH.search(s[a:b])]
         segs = [(_skip_space(s, a) if s[a] in ",. " else a, b) for a, b in segs]
         segs = [(a + 1 if s[a] in ",." else a, b) for a, b in segs if b > a]
         segs = [(_skip_space(s, a), b) for a, b in segs if b > _skip_space(s, a)]
@@ -363,18 +390,15 @@ def _rest(s: str, start: int, parts: Parts, italics: list[str], *, year_in_rest:
                 parts.add("year", y.group(0))
             source_done = True
             continue
-        acc = _ACCESSED.search(seg)
-        if acc:
-            parts.add("accessed", acc.group("date").strip())
-            continue
+        if _ACCESSED.search(seg):
+            continue  # read below, on the whole rest (its segment may hold the URL)
         if source_done:
             _pages(seg, parts)
             continue
         j = _JOURNAL_CHICAGO.fullmatch(seg) or _JOURNAL_CHICAGO.match(seg)
         if j and _YEAR.search(j.group("date")):
-            _journal(j, parts)
-            if year_in_rest and not parts.has("year"):
-                parts.add("year", _YEAR.search(j.group("date")).group(0))
+            year = _YEAR.search(j.group("date")).group(0) if year_in_rest and not parts.has("year") else None
+            _journal(j, parts, year)
             source_done = True
             parts.kind = "journal"
             continue
@@ -384,9 +408,12 @@ def _rest(s: str, start: int, parts: Parts, italics: list[str], *, year_in_rest:
             source_done = True
             parts.kind = "journal"
             continue
-        # A container or series: "The Express Tribune", "SADF Comment, No. 202", "Washington Post, January 3, 2021"
+        # A container or series: "The Express Tribune", "SADF Comment, No. 202", "Washington Post, January 3, 2021";
+        # a segment with some other tail after its comma is not read (it could be anything).
         name, sep, tail = seg.partition(", ")
-        if name.strip() and len(name.split()) <= 12 and not _YEAR.fullmatch(name.strip()):
+        tail_known = not sep or bool(_YEAR.search(tail)) or bool(re.match(r"(?:No|Vol|vol|no)\.\s?\d", tail)) \
+            or tail.split(" ")[0].rstrip(".") in MONTHS
+        if tail_known and name.strip() and len(name.split()) <= 12 and not _YEAR.fullmatch(name.strip()):
             label = "series" if _REPORT_WORDS.search(seg) or re.match(r"No\.\s?\d", tail) else "source"
             parts.add(label, name.strip())
             if year_in_rest and not parts.has("year"):
@@ -394,6 +421,9 @@ def _rest(s: str, start: int, parts: Parts, italics: list[str], *, year_in_rest:
                 if y:
                     parts.add("year", y.group(0))
             source_done = label == "source"
+    acc = _ACCESSED.search(full_rest)
+    if acc and not parts.has("accessed"):
+        parts.add("accessed", acc.group("date").strip())
     if year_in_rest and not parts.has("year"):
         for a, b in reversed(segs):
             y = list(_YEAR.finditer(s[a:b]))
@@ -402,10 +432,15 @@ def _rest(s: str, start: int, parts: Parts, italics: list[str], *, year_in_rest:
                 break
 
 
-def _journal(m: re.Match, parts: Parts) -> None:
+def _journal(m: re.Match, parts: Parts, year: str | None = None) -> None:
+    """Source, volume, issue (and a year printed before the pages, Chicago's "(2019):"), pages."""
     for name in ("source", "volume", "issue", "fpage", "lpage"):
+        if name == "fpage" and year:
+            parts.add("year", year)
         if m.group(name):
             parts.add(name, m.group(name).strip())
+    if year and not parts.has("year"):
+        parts.add("year", year)
 
 
 def _pages(seg: str, parts: Parts) -> None:
@@ -421,7 +456,7 @@ def _looks_imprint(seg: str) -> bool:
     words = place.split()
     name_words = name.split(", ")[0].split()
     return bool(sep) and 1 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and bool(name.strip()) \
-        and "," not in place.rstrip(",") and 1 <= len(name_words) <= 10 \
+        and place.count(",") <= 1 and 1 <= len(name_words) <= 10 \
         and all(w[:1].isupper() or w[:1] in "(&" or len(w) <= 3 for w in name_words)
 
 
@@ -442,9 +477,11 @@ def _kind(plain: str, parts: Parts, italics: list[str], url: str | None, doi: st
         close = plain.find(")", open_ + 1)
         if open_ >= 0 and close > open_:
             full_date = bool(re.search(r"[A-Za-z]{3}", plain[open_ + 1:close]))
+    if year is not None and not full_date:  # Chicago prints the day after the source: "Dawn, August 3, 2022"
+        full_date = any(w.strip(",.") in MONTHS for w in plain.split())
     if parts.has("source") and full_date:
         return "newspaper"  # a dated issue of a periodical: APA's newspaper and magazine form
-    if url and not doi:
+    if (url or _URLISH.search(plain)) and not doi:
         return "web"
     return "other"
 

@@ -161,13 +161,14 @@ def _find_person(text: str, pos: int, person: etree._Element):
         return None if i < 0 else (i, i + len(value), [(i, i + len(value), "collab")])
     family = plain(person.find(q("family")))
     given = plain(person.find(q("given")))
-    for m in re.finditer(rf"(?<!\w){re.escape(family)}(?!\w)", text[pos:]):
-        fs, fe = pos + m.start(), pos + m.end()
+    given_after = re.compile(rf",?[^\S\n]{{0,3}}{re.escape(given)}")  # "Ali, S." (bounded: linear)
+    for m in re.compile(rf"(?<!\w){re.escape(family)}(?!\w)").finditer(text, pos):
+        fs, fe = m.start(), m.end()
         if not given:
             return fs, fe, [(fs, fe, "surname")]
-        after = re.match(rf",?\s*{re.escape(given)}", text[fe:])  # "Ali, S."
+        after = given_after.match(text, fe)
         if after:
-            ge = fe + after.end()
+            ge = after.end()
             return fs, ge, [(fs, fe, "surname"), (ge - len(given), ge, "given-names")]
         gs = text.rfind(given, pos, fs)  # "S. Ali"
         if gs >= 0 and GIVEN_GAP.fullmatch(text[gs + len(given):fs]) and text[gs + len(given):fs]:
