@@ -10,6 +10,7 @@ Series title, publisher, ISSNs and licence come from ``[series.LABEL]``,
 from __future__ import annotations
 
 import string
+from urllib.parse import quote
 
 from lxml import etree
 
@@ -97,7 +98,8 @@ def landing_url(template: str, meta: etree._Element, config: Config, stem: str |
             if not values[field]:
                 raise PubconvError(f"'url' in [document] needs {{{field}}}, which this document does not have",
                                    key_pos(config.path, "url"), "bad-config")
-            out.append(values[field].strip())
+            # Percent-encoded, so that "POLICY BRIEF" gives a URL; "/" stays (a DOI has one).
+            out.append(quote(values[field].strip(), safe="/:@-._~!$&'()*+,;="))
     except ValueError as exc:
         raise PubconvError(f"'url' in [document] is not a valid template: {exc}", key_pos(config.path, "url"),
                            "bad-config") from None

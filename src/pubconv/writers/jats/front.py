@@ -291,7 +291,8 @@ def permissions(doc: Document) -> etree._Element | None:
 
     The holder defaults to the publisher and the year to the date's; the statement to
     "© YEAR HOLDER".  Copyright is stated when the document or configuration says
-    something about rights (a licence, a holder or a statement).  A licence is
+    something about rights (a licence, a holder or a statement) and the document has a
+    date (JATS4R: a copyright statement goes with its year).  A licence is
     ``license`` with ``xlink:href`` *and* ``ali:license_ref`` (the same URL),
     ``license-type="open-access"`` for a Creative Commons licence, and a readable
     ``license-p``; with no licence, the copyright alone says that rights are reserved.
@@ -305,14 +306,11 @@ def permissions(doc: Document) -> etree._Element | None:
     year = date.get("iso")[:4] if date is not None else ""
     holder = plain(doc.find("p:meta/p:copyright/p:holder")) or plain(doc.find("p:meta/p:publisher/p:name"))
     statement = plain(doc.find("p:meta/p:copyright/p:statement"))
-    if not statement and holder:
-        statement = f"© {year} {holder}" if year else f"© {holder}"
-    if statement:
-        jel("copyright-statement", None, statement, parent=perms)
-    if year and (holder or statement):
+    if year and (holder or statement):  # JATS4R: no copyright without its year (the date gives it)
+        jel("copyright-statement", None, statement or f"© {year} {holder}", parent=perms)
         jel("copyright-year", None, year, parent=perms)
-    if holder:
-        jel("copyright-holder", None, holder, parent=perms)
+        if holder:
+            jel("copyright-holder", None, holder, parent=perms)
     if lic is not None:
         href = (lic.get("href") or "").strip()
         license_ = jel("license", {"license-type": "open-access" if is_creative_commons(href) else None,
@@ -328,7 +326,7 @@ def permissions(doc: Document) -> etree._Element | None:
             link.tail = ")." if text != href else "."
         else:
             p.text += "."
-    return perms
+    return perms if len(perms) else None
 
 
 def is_creative_commons(href: str) -> bool:
