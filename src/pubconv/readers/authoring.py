@@ -24,6 +24,7 @@ Front matter keys (all optional but ``title``)::
     url: https://example.org/comments/207/   # the landing page (for JATS self-uri and Crossref)
     copyright-holder: "..."    # default: the publisher
     copyright-statement: "..." # default: "© YEAR HOLDER"
+    bibliography: refs.json    # CSL-JSON or BibTeX (.bib): exact parts for the printed references
 
 The body is CommonMark (with pipe tables); a heading named References (or
 Bibliography, Sources, ...) starts the reference list, one paragraph or list
@@ -38,15 +39,16 @@ from pathlib import Path
 import yaml
 
 from ..document import Document, E
-from ..errors import PubconvError, Report, SourcePos
-from . import _common
+from ..errors import PubconvError, Report, SourcePos, warn
+from . import _bibliography, _common
 from ._markdown import MarkdownBuilder
 
 # libyaml's loader when it is there (ten times faster), the pure-Python one otherwise; both are "safe".
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 KEYS = {"series", "number", "title", "subtitle", "authors", "date", "doi", "lang", "language", "keywords",
-        "abstract", "license", "licence", "publisher", "issn", "url", "copyright-holder", "copyright-statement"}
+        "abstract", "license", "licence", "publisher", "issn", "url", "copyright-holder", "copyright-statement",
+        "bibliography"}
 AUTHOR_KEYS = {"name", "given", "family", "orcid", "email", "affiliation", "affiliations", "bio", "note"}
 
 
@@ -153,8 +155,18 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
                           E("statement", statement) if statement else None))
     doc_lang = data.get("lang", data.get("language")) or lang
     body = builder.body(body_text)
-    return _common.assemble(meta, body, path=path, src_file=Path(path).name, form="authoring",
-                            lang=_string(doc_lang, "lang", pos), report=report, base_dir=base_dir)
+    doc = _common.assemble(meta, body, path=path, src_file=Path(path).name, form="authoring",
+                           lang=_string(doc_lang, "lang", pos), report=report, base_dir=base_dir)
+    if data.get("bibliography") is not None:
+        bib_path = _bibliography.bibliography_path(_string(data["bibliography"], "bibliography", pos), base_dir,
+                                                   pos("bibliography"))
+        items = _bibliography.load(bib_path, pos("bibliography"))
+        refs = doc.xpath("/p:document/p:references/p:ref")
+        if not refs:
+            warn(report, "bib-no-references", "a bibliography is named but the document has no References "
+                 "section: the bibliography only gives the parts of the printed references", pos("bibliography"))
+        _bibliography.apply(refs, items, report, doc.pos)
+    return doc
 
 
 def _load_yaml(text: str, path: str) -> dict:
