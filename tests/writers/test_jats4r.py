@@ -237,3 +237,12 @@ def test_the_rules_catch_what_jats4r_rejects(complete_intermediate):
                      "accessible links: <self-uri> 'c.pdf' shows its URL and has no xlink:title"):
         assert expected in found, found
     assert jats4r_rules.all_rules(tree) == []
+
+
+def test_all_rights_reserved_named_as_a_licence_is_not_one():
+    doc = _mini(E("publisher", E("name", "Press")), E("license", "All rights reserved"))
+    _, tree, _ = _write(doc)
+    perms = tree.find("front/article-meta/permissions")
+    assert perms.find("license") is None
+    assert perms.findtext("copyright-statement") == "© 2020 Press. All rights reserved"
+    assert jats4r_rules.permissions(tree) == []

@@ -301,13 +301,17 @@ def permissions(doc: Document) -> etree._Element | None:
     copyright_ = doc.find("p:meta/p:copyright")
     if lic is None and copyright_ is None:
         return None
+    reserved = ""
+    if lic is not None and not (lic.get("href") or "").strip() and "all rights reserved" in plain(lic).casefold():
+        reserved, lic = plain(lic), None  # not a licence: a reservation of rights, said in the statement
     perms = jel("permissions")
     date = doc.find("p:meta/p:date")
     year = date.get("iso")[:4] if date is not None else ""
     holder = plain(doc.find("p:meta/p:copyright/p:holder")) or plain(doc.find("p:meta/p:publisher/p:name"))
     statement = plain(doc.find("p:meta/p:copyright/p:statement"))
     if year and (holder or statement):  # JATS4R: no copyright without its year (the date gives it)
-        jel("copyright-statement", None, statement or f"© {year} {holder}", parent=perms)
+        default = f"© {year} {holder}" + (f". {reserved}" if reserved else "")
+        jel("copyright-statement", None, statement or default, parent=perms)
         jel("copyright-year", None, year, parent=perms)
         if holder:
             jel("copyright-holder", None, holder, parent=perms)
