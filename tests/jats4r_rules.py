@@ -89,7 +89,8 @@ def citations(article: etree._Element) -> list[str]:
             if not _x(group, "name | string-name | collab | etal"):
                 errors.append("citations: person-group without names")
         for year in _x(cit, "year"):
-            if not re.fullmatch(r"\d{4}", year.text or "") and not re.fullmatch(r"\d{4}", year.get("iso-8601-date", "")):
+            iso = year.get("iso-8601-date", "")
+            if not re.fullmatch(r"\d{4}", year.text or "") and not re.fullmatch(r"\d{4}", iso):
                 errors.append(f"citations: year {year.text!r} without a four-digit iso-8601-date")
         for pid in _x(cit, "pub-id"):
             if not pid.get("pub-id-type"):

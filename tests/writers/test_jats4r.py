@@ -156,7 +156,8 @@ def _mini(*meta, refs=None):
 
 
 def test_all_rights_reserved_without_a_licence():
-    doc = _mini(E("publisher", E("name", "Press")), E("copyright", E("statement", "© 2020 Press. All rights reserved.")))
+    doc = _mini(E("publisher", E("name", "Press")),
+                E("copyright", E("statement", "© 2020 Press. All rights reserved.")))
     _, tree, _ = _write(doc)
     perms = tree.find("front/article-meta/permissions")
     assert [c.tag for c in perms] == ["copyright-statement", "copyright-year", "copyright-holder"]

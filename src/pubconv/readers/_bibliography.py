@@ -275,7 +275,8 @@ def apply(refs: list[etree._Element], items: list[dict], report: Report, pos_of)
             ref.remove(old)
         parsed = _parsed(plain, item)
         for tag in ("doi", "url"):
-            if item.get(tag) and ref.find(q(tag)) is None and (tag != "doi" or re.match(r"10\.\d{4,9}/\S+$", item[tag])):
+            valid = tag != "doi" or re.match(r"10\.\d{4,9}/\S+$", item.get(tag) or "")
+            if item.get(tag) and ref.find(q(tag)) is None and valid:
                 el = E(tag, item[tag])
                 if tag == "url" and ref.find(q("doi")) is not None:
                     ref.find(q("doi")).addprevious(el)

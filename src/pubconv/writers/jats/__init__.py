@@ -143,8 +143,8 @@ def _style_warnings(conv: Converter, doc: Document, front: etree._Element, tagse
         warn(conv.report, "jats-no-date", "no date: the JATS has no pub-date, which PMC requires", doc.pos(meta))
     if am.find("permissions") is None:
         warn(conv.report, "jats-no-license",
-             "no licence: the JATS has no permissions, which JATS4R requires (set license and license-url under [document] in pubconv.toml)",
-             doc.pos(meta))
+             "no licence and no copyright: the JATS has no permissions, which JATS4R requires (set license and "
+             "license-url, or copyright-holder, under [document] in pubconv.toml)", doc.pos(meta))
 
 
 def serialize(article: etree._Element, doctype: str) -> bytes:

@@ -54,7 +54,8 @@ ARCHIVING = TagSet(
 #: Elements of ``meta`` this writer knows, by parent; anything else is an error.  The content of
 #: titles, bios, notes and the abstract is inline or block content, checked as it is converted.
 META_MODEL = {
-    "meta": "series title subtitle authors author-notes date doi publisher issn license keywords abstract url copyright",
+    "meta": "series title subtitle authors author-notes date doi publisher issn license keywords abstract url "
+            "copyright",
     "series": "label number title journal-id journal-title",
     "copyright": "holder statement",
     "authors": "author",
