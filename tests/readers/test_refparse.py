@@ -176,3 +176,23 @@ def test_any_entry_keeps_its_text_and_every_part_is_verbatim(entry):
     if entry.strip():
         mc = _jats_citation(entry)
         assert "".join(mc.itertext()) == entry
+
+
+def test_italics_are_wrapped_whole_or_left_alone():
+    """APA prints the journal and volume in italics: the source wraps its italic; a volume may not hold
+    one, so it stays text rather than tagging the "1" of the issue or pages."""
+    text = E("text", "Lind, A. (2019). Floods. ", E("em", "Water Review"), ", ", E("em", "1"), "(1), 1–9.")
+    ref = build_reference(1, text, None, 5)
+    root = document.new_document("en", src_file="r.md", form="authoring")
+    root.append(E("meta", E("title", "T", line=1), line=1))
+    root.append(E("body", E("p", "x", line=2)))
+    root.append(E("references", E("heading", "References"), ref, line=4))
+    doc = document.Document(root, "r.md")
+    document.validate(doc)
+    tree = etree.fromstring(jats.write(doc, WriteOptions(), Collector()).split(b"\n", 2)[2])
+    mc = tree.find("back/ref-list/ref/mixed-citation")
+    assert "".join(mc.itertext()) == "Lind, A. (2019). Floods. Water Review, 1(1), 1–9."
+    assert mc.find("source/italic").text == "Water Review"
+    assert mc.find("volume") is None
+    assert [(c.tag, c.text) for c in mc if c.tag in ("issue", "fpage", "lpage")] == \
+        [("issue", "1"), ("fpage", "1"), ("lpage", "9")]

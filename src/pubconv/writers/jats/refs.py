@@ -119,6 +119,8 @@ def tag_parsed(mc: etree._Element, parsed: etree._Element, ref_type: str) -> Non
         elif name in PART_TAGS:
             attrs = {"content-type": "access-date"} if name == "accessed" else None
             found = _wrap_first(mc, plain(part), PART_TAGS[name], attrs, after)
+            if found is None:  # printed in formatting it may not hold: later parts come after it
+                found = _formatted_first(mc, plain(part), after)
         else:
             raise PubconvError(f"the JATS writer does not know the reference part <{name}>", None,
                                "jats-unknown-element")
@@ -216,21 +218,49 @@ def _wrap_regex(mc, pattern: re.Pattern, tag: str, attrs, after) -> etree._Eleme
 
 
 def _wrap_first(mc, value: str, tag: str, attrs, after=None) -> etree._Element | None:
-    """Wrap the first verbatim occurrence of ``value``: in a text run, or a whole ``italic``/``bold``."""
-    found = _wrap_regex(mc, re.compile(re.escape(value)), tag, attrs, after)
-    if found is not None or tag not in MAY_HOLD_FORMATTING:
-        return found
+    """Wrap the first verbatim occurrence of ``value`` after ``after``: in a text run, or a whole
+    ``italic``/``bold`` (for the parts that may hold formatting).  When the first occurrence is a whole
+    ``italic``/``bold`` that the part may not hold (``<italic>12</italic>`` as a volume), nothing is
+    wrapped: a later occurrence of the same characters would be another thing."""
+    pattern = re.compile(re.escape(value))
     started = after is None
+    items: list[tuple] = [("run", (mc, "text"), mc.text)] if started and mc.text else []
     for child in mc:
         if child is after:
             started = True
-            continue
-        if started and child.tag in ("italic", "bold") and " ".join("".join(child.itertext()).split()) == value:
+        elif started and child.tag in ("italic", "bold"):
+            items.append(("formatted", child, None))
+        if started and child.tail:
+            items.append(("run", (child, "tail"), child.tail))
+    for kind, where, text in items:
+        if kind == "run":
+            m = pattern.search(text)
+            if m:
+                return _wrap_span(mc, where, m.start(), m.end(), tag, attrs)
+        elif " ".join("".join(where.itertext()).split()) == value:
+            if tag not in MAY_HOLD_FORMATTING:
+                return None
             new = jel(tag, attrs)
-            new.tail, child.tail = child.tail, None
-            child.addprevious(new)
-            new.append(child)
+            new.tail, where.tail = where.tail, None
+            where.addprevious(new)
+            new.append(where)
             return new
+    return None
+
+
+def _formatted_first(mc, value: str, after=None) -> etree._Element | None:
+    """The ``italic``/``bold`` child that is the first occurrence of ``value`` after ``after``, if any."""
+    pattern = re.compile(re.escape(value))
+    started = after is None
+    if started and mc.text and pattern.search(mc.text):
+        return None
+    for child in mc:
+        if child is after:
+            started = True
+        elif started and child.tag in ("italic", "bold") and " ".join("".join(child.itertext()).split()) == value:
+            return child
+        if started and child.tail and pattern.search(child.tail):
+            return None
     return None
 
 
