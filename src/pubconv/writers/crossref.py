@@ -135,7 +135,10 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
 def timestamp(doc: Document) -> str:
     """``YYYYMMDDhhmmss`` from ``SOURCE_DATE_EPOCH``, else the document's date (at midnight UTC)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
+    if epoch:
+        if not epoch.isdigit():
+            raise PubconvError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}",
+                               SourcePos(doc.path), "bad-source-date-epoch")
         return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y%m%d%H%M%S")
     date = doc.find("p:meta/p:date")
     if date is None:
