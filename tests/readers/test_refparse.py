@@ -22,7 +22,7 @@ from pubconv.writers import WriteOptions, jats
 CASES = [
     # APA author-date, newspaper (a day-precise date and a container)
     ("Okafor, N. (2021, March 2). River ports brace for a dry summer. The Lagos Courier.",
-     "newspaper", [("person-group", ["Okafor|N."]), ("year", "2021"),
+     "newspaper", [("person-group", ["Okafor|N."]), ("year", "2021"), ("month", "March"), ("day", "2"),
                    ("title", "River ports brace for a dry summer"), ("source", "The Lagos Courier")]),
     # APA journal article with volume, issue and pages; four authors with "&"
     ("Lind, A., Varga, P., Nowak, K., & Rossi, E. (2019). Forecasting floods: Ten years on. "
@@ -69,8 +69,8 @@ CASES = [
      "journal", [("person-group", ["Lind|A.", "Varga|P."]), ("year", "2019"), ("title", "Floods"),
                  ("source", "Water Review"), ("volume", "4"), ("issue", "1"), ("fpage", "1"), ("lpage", "9")]),
     # abbreviations do not end the title ("Gen.", "U.S.")
-    ("Harbour Authority (2021, May 4). Readout of Gen. Adeyemi's visit to the U.S. Coast Guard. Port News.",
-     "newspaper", [("person-group", ["=Harbour Authority"]), ("year", "2021"),
+    ("Harbour Authority (2021, 4 May). Readout of Gen. Adeyemi's visit to the U.S. Coast Guard. Port News.",
+     "newspaper", [("person-group", ["=Harbour Authority"]), ("year", "2021"), ("day", "4"), ("month", "May"),
                    ("title", "Readout of Gen. Adeyemi's visit to the U.S. Coast Guard"), ("source", "Port News")]),
 ]
 

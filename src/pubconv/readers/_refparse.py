@@ -261,6 +261,7 @@ def _author_date(s: str, start: int, parts: Parts, italics: list[str]) -> bool:
             y = _YEAR.search(date)
             if y:
                 parts.add("year", y.group(0))
+                _month_day(date[y.end():], parts)
             rest = close + 1
             while rest < len(s) and s[rest] in ".,:; ":
                 rest += 1
@@ -298,6 +299,18 @@ def _trim_authors(text: str) -> str:
         if not (_is_initial(last) or last.split(",")[-1] in ("al.",) or _is_initial(last.split(",")[-1])):
             text = text[:-1].rstrip()
     return text
+
+
+def _month_day(after_year: str, parts: Parts) -> None:
+    """ "2021, February 19" / "2021, 19 February" / "2021, February": the month (a month name) and day, as printed."""
+    words = after_year.replace(",", " ").split()
+    if not words or len(words) > 2:
+        return
+    names = [w for w in words if w.rstrip(".") in MONTHS]
+    days = [w for w in words if w.isdigit() and 1 <= int(w) <= 31]
+    if len(names) == 1 and len(days) <= 1 and len(names) + len(days) == len(words):
+        for word in words:  # in printed order: "February 19" or "19 February"
+            parts.add("month" if word in names else "day", word)
 
 
 def _skip_space(s: str, i: int) -> int:

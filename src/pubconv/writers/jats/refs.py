@@ -92,7 +92,7 @@ def reference(conv: Converter, ref: etree._Element) -> etree._Element:
 #: ``parsed`` child -> the JATS element that wraps its printed text (``title`` depends on the kind).
 PART_TAGS = {"source": "source", "series": "series", "volume": "volume", "issue": "issue", "fpage": "fpage",
              "lpage": "lpage", "publisher-loc": "publisher-loc", "publisher-name": "publisher-name",
-             "accessed": "date-in-citation"}
+             "accessed": "date-in-citation", "month": "month", "day": "day"}
 
 
 def tag_parsed(mc: etree._Element, parsed: etree._Element, ref_type: str) -> None:
