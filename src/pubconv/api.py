@@ -83,8 +83,17 @@ def options_for(doc: Document, cfg: config_mod.Config,
         article_type=config_mod.article_type(doc.root, cfg),
         theme_dir=cfg.relative(theme),
         logo=logo.resolve() if logo is not None else None,
+        crossref=_crossref_settings(cfg),
     )
     return replace(opts, **dict(overrides or {}))
+
+
+def _crossref_settings(cfg: config_mod.Config) -> dict[str, str]:
+    """``[crossref]``, with its ``schema`` path made absolute (relative to the configuration file)."""
+    settings = dict(cfg.data.get("crossref", {}))
+    if settings.get("schema"):
+        settings["schema"] = str(cfg.relative(settings["schema"]).resolve())
+    return settings
 
 
 def render(doc: Document, to: Iterable[str], options: WriteOptions, report: Report, *,

@@ -44,7 +44,8 @@ def _parser() -> argparse.ArgumentParser:
 
     conv = sub.add_parser("convert", parents=[common], help="convert sources", epilog=EPILOG,
                           formatter_class=argparse.RawDescriptionHelpFormatter)
-    conv.add_argument("--to", default="pdf,epub,jats", help="comma list of pdf, epub, jats, xml (default: %(default)s)")
+    conv.add_argument("--to", default="pdf,epub,jats",
+                      help="comma list of pdf, epub, jats, xml, crossref, deposit (default: %(default)s)")
     conv.add_argument("-o", "--output", metavar="DIR",
                       help="output folder (default: [build] output in pubconv.toml, else ./out)")
     conv.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes (default: number of CPUs)")

@@ -33,6 +33,21 @@ file wins.  Shape (every key optional)::
     [build]
     output = "out"                  # the pre-commit build hook's output folder
 
+    [document]                      # for deposits (docs/jats.md)
+    url = "https://www.sadf.eu/comments/{number}/"   # landing page: {series} {number} {stem} {doi}
+    copyright-holder = "South Asia Democratic Forum" # default: the publisher
+    copyright-statement = "© 2021 SADF"             # default: "© YEAR HOLDER"
+
+    [series.COMMENT]
+    journal-id = "sadf-comment"     # JATS journal-id (default: the series title as a slug)
+    journal-title = "..."           # when the series is published inside a named journal
+
+    [crossref]                      # --to crossref (docs/jats.md)
+    depositor-name = "SADF"
+    depositor-email = "doi@example.org"
+    registrant = "South Asia Democratic Forum"
+    schema = "../shared/crossref"   # a folder with crossref4.4.2.xsd and catalog.xml: validate against it
+
 Unknown tables and keys are errors that name the file and the key; a bad value
 (a paper, variant or bleed the PDF writer would refuse, an ISSN, a logo or theme
 folder that does not exist) is an error ``bad-config`` at its line and column,
@@ -66,8 +81,11 @@ _SCHEMA: dict[str, dict[str, type]] = {
     "pdf": {"paper": _STR, "variant": _STR, "bleed": _STR, "crop-marks": bool},
     "theme": {"dir": _STR},
     "build": {"output": _STR},
+    "crossref": {"depositor-name": _STR, "depositor-email": _STR, "registrant": _STR, "schema": _STR},
 }
 _SERIES_KEYS = {"title": _STR, "issn": _STR, "print-issn": _STR, "article-type": _STR}
+_SCHEMA["document"].update({"url": _STR, "copyright-holder": _STR, "copyright-statement": _STR})
+_SERIES_KEYS.update({"journal-id": _STR, "journal-title": _STR})
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 
 

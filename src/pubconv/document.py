@@ -379,3 +379,11 @@ def new_document(lang: str = "en", *, src_file: str | None = None, form: str | N
     if form:
         root.set(FORM, form)
     return root
+
+
+def output_stem(path: str | None) -> str | None:
+    """The stem outputs are named after: ``c207.md`` -> ``c207``, ``x.pubconv.xml`` -> ``x``."""
+    if not path:
+        return None
+    name = Path(path).name
+    return name[: -len(".pubconv.xml")] if name.endswith(".pubconv.xml") else (Path(name).stem or name)

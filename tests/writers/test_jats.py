@@ -174,7 +174,7 @@ def test_pretty_printed_without_touching_mixed_content(complete_intermediate):
 def test_journal_meta(complete_intermediate):
     _, tree, _ = write(complete_intermediate)
     jm = tree.find("front/journal-meta")
-    assert jm.findtext("journal-id[@journal-id-type='publisher-id']") == "SADF Focus"
+    assert jm.findtext("journal-id[@journal-id-type='publisher-id']") == "sadf-focus"  # a slug of the title
     issn = jm.find("issn")
     assert issn.text == "2406-5617"
     assert issn.get("publication-format") == "electronic" and issn.get("pub-type") == "epub"
@@ -205,7 +205,18 @@ def test_article_meta(complete_intermediate):
     assert [k.text for k in am.findall("kwd-group/kwd")] == ["Indus Waters Treaty", "water security"]
     lic = am.find("permissions/license")
     assert lic.findtext("ali:license_ref", namespaces=NSX) == "https://creativecommons.org/licenses/by/4.0/"
-    assert lic.findtext("license-p") == "CC BY 4.0"
+    # JATS4R permissions: the URL in both places, the type, a readable sentence; copyright from the publisher.
+    assert lic.get(HREF) == lic.findtext("ali:license_ref", namespaces=NSX)
+    assert lic.get("license-type") == "open-access"
+    assert text(lic.find("license-p")) == \
+        "This article is licensed under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)."
+    perms = am.find("permissions")
+    assert [c.tag for c in perms] == ["copyright-statement", "copyright-year", "copyright-holder", "license"]
+    assert perms.findtext("copyright-year") == complete_intermediate.find("p:meta/p:date").get("iso")[:4]
+    assert perms.findtext("copyright-holder") == tree.findtext("front/journal-meta/publisher/publisher-name")
+    assert am.find("kwd-group").get("kwd-group-type") == "author"
+    assert am.find("kwd-group").get("{http://www.w3.org/XML/1998/namespace}lang") is None
+    assert all(s.get(f"{{{XLINK}}}title") for s in am.findall("self-uri"))
 
 
 def test_contributors_and_author_notes(complete_intermediate):

@@ -12,15 +12,12 @@ import re
 
 from lxml import etree
 
-from ..document import E, fold, q, text_of
+from ..document import E, text_of
+from . import _refparse
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_IN_TEXT = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:\s*)(10\.\d{4,9}/[^\s<>\"]+)", re.I)
 _DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)$", re.I)
-# "Wolf, S.O. (2019)." / "Al Arabiya (2021, February 19)." / "U.S. Central Command ()."
-_HEAD = re.compile(r"^(?P<authors>[^()]+?)\s*\((?P<date>[^()]*)\)\s*[.,:;]?\s*(?P<rest>.*)$", re.S)
-_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)([a-z])?\b")
-_PERSON = re.compile(r"\s*(?:&\s*|and\s+)?(?P<family>[^,&()]+?),\s*(?P<given>(?:[A-Z\u00C0-\u024F][a-z]?\.\s*-?\s*)+)\s*(?:,|$)")
 
 
 def doi_from_url(url: str) -> str | None:
@@ -39,8 +36,8 @@ def build_reference(index: int, text: etree._Element, url: str | None, line: int
         doi = doi_from_url(url)
     if doi is not None and not DOI_RE.match(doi):
         doi = None
-    parsed = _parse(plain, text)
-    ref = E("ref", id=f"ref-{index}", type=_kind(plain, text, url, doi), line=line)
+    parsed, kind = _refparse.parse(plain, text, url=url, doi=doi)
+    ref = E("ref", id=f"ref-{index}", type=kind, line=line)
     ref.append(text)
     if url:
         ref.append(E("url", url))
@@ -49,59 +46,3 @@ def build_reference(index: int, text: etree._Element, url: str | None, line: int
     if parsed is not None:
         ref.append(parsed)
     return ref
-
-
-def _parse(plain: str, text: etree._Element) -> etree._Element | None:
-    m = _HEAD.match(plain)
-    if not m:
-        return None
-    authors, date, rest = m.group("authors").strip().rstrip(","), m.group("date"), m.group("rest")
-    parsed = E("parsed")
-    group = _person_group(authors)
-    if group is not None:
-        parsed.append(group)
-    y = _YEAR.search(date)
-    if y:
-        parsed.append(E("year", y.group(1) + (y.group(2) or "")))
-    ems = [el for el in text.iter(q("em"))]
-    if len(ems) == 1 and text_of(ems[0]).strip():
-        source = text_of(ems[0]).strip().rstrip(".,")
-        before = rest.split(text_of(ems[0]))[0].strip().rstrip(".,").strip()
-        if before:
-            parsed.append(E("title", before))
-        parsed.append(E("source", source))
-    return parsed if len(parsed) else None
-
-
-def _person_group(authors: str) -> etree._Element | None:
-    if not authors:
-        return None
-    people = []
-    pos = 0
-    while pos < len(authors):
-        m = _PERSON.match(authors, pos)
-        if not m or m.end() == pos:
-            break
-        people.append((m.group("family").strip(), m.group("given").strip()))
-        pos = m.end()
-    group = E("person-group")
-    if people and not authors[pos:].strip(" ,&"):
-        for family, given in people:
-            group.append(E("name", E("given", given), E("family", family)))
-        return group
-    if "," not in authors and len(authors.split()) <= 8:
-        group.append(E("collab", authors))
-        return group
-    return None
-
-
-def _kind(plain: str, text: etree._Element, url: str | None, doi: str | None) -> str:
-    if re.search(r"\b\d+\s*\(\d+\)|\bvol\.|\bpp?\.\s*\d", plain, re.I) and text.find(f".//{q('em')}") is not None:
-        return "journal"
-    if re.search(r"working paper|report|policy brief|discussion paper|\bcomment,\s*no\.", plain, re.I):
-        return "report"
-    if url and not doi:
-        return "web"
-    if re.search(r"\b[A-Z][\w .]+:\s*[A-Z][\w&.]+(?:\s[\w&.]+)*\.?\s*$", plain):
-        return "book"
-    return "other"

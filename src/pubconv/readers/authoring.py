@@ -21,6 +21,10 @@ Front matter keys (all optional but ``title``)::
     license: "CC BY 4.0"       # or {name: ..., url: ...}
     publisher: "..."           # or {name: ..., place: ...}
     issn: 2406-5617
+    url: https://example.org/comments/207/   # the landing page (for JATS self-uri and Crossref)
+    copyright-holder: "..."    # default: the publisher
+    copyright-statement: "..." # default: "© YEAR HOLDER"
+    bibliography: refs.json    # CSL-JSON or BibTeX (.bib): exact parts for the printed references
     smart: false               # keep straight quotes, -- and ... as typed (default: typographic)
 
 ``docs/authoring.md`` is the complete reference of the form (keys and syntax).
@@ -39,15 +43,16 @@ import yaml
 
 from .. import metadata
 from ..document import Document, E
-from ..errors import PubconvError, Report, SourcePos
-from . import _common
+from ..errors import PubconvError, Report, SourcePos, warn
+from . import _bibliography, _common
 from ._markdown import MarkdownBuilder
 
 # libyaml's loader when it is there (ten times faster), the pure-Python one otherwise; both are "safe".
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 KEYS = {"series", "number", "title", "subtitle", "authors", "date", "doi", "lang", "language", "keywords",
-        "abstract", "license", "licence", "publisher", "issn", "smart"}
+        "abstract", "license", "licence", "publisher", "issn", "smart", "url", "copyright-holder",
+        "copyright-statement", "bibliography"}
 AUTHOR_KEYS = {"name", "given", "family", "orcid", "email", "affiliation", "affiliations", "bio", "note"}
 
 
@@ -148,9 +153,31 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
             _string(data["abstract"], "abstract", pos))
         if abstract:
             meta.append(E("abstract", *abstract, line=key_line.get("abstract")))
+    if data.get("url") is not None:
+        url = _string(data["url"], "url", pos).strip()
+        if not re.match(r"https?://\S+$", url):
+            raise PubconvError(f"'url' must be an absolute http(s) URL: {url!r}", pos("url"), "bad-front-matter")
+        meta.append(E("url", url, line=key_line.get("url")))
+    holder, statement = data.get("copyright-holder"), data.get("copyright-statement")
+    if holder is not None or statement is not None:
+        holder = _string(holder, "copyright-holder", pos).strip() if holder is not None else ""
+        statement = _string(statement, "copyright-statement", pos).strip() if statement is not None else ""
+        if holder or statement:
+            meta.append(E("copyright", E("holder", holder) if holder else None,
+                          E("statement", statement) if statement else None))
     body = builder.body(body_text)
-    return _common.assemble(meta, body, path=path, src_file=Path(path).name, form="authoring",
-                            lang=doc_lang, report=report, base_dir=base_dir)
+    doc = _common.assemble(meta, body, path=path, src_file=Path(path).name, form="authoring",
+                           lang=doc_lang, report=report, base_dir=base_dir)
+    if data.get("bibliography") is not None:
+        bib_path = _bibliography.bibliography_path(_string(data["bibliography"], "bibliography", pos), base_dir,
+                                                   pos("bibliography"))
+        items = _bibliography.load(bib_path, pos("bibliography"))
+        refs = doc.xpath("/p:document/p:references/p:ref")
+        if not refs:
+            warn(report, "bib-no-references", "a bibliography is named but the document has no References "
+                 "section: the bibliography only gives the parts of the printed references", pos("bibliography"))
+        _bibliography.apply(refs, items, report, doc.pos)
+    return doc
 
 
 def _load_yaml(text: str, path: str) -> dict:

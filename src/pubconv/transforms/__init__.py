@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..config import Config
-from ..document import Document, q
+from ..document import Document, output_stem, q
 from ..errors import Report
 from . import citations, crossrefs, publisher
 
@@ -52,7 +52,7 @@ def _crossrefs(doc: Document, report: Report, ctx: Context) -> None:
 
 def _publisher(doc: Document, report: Report, ctx: Context) -> None:
     if ctx.config is not None:
-        publisher.apply_config(doc.root, ctx.config)
+        publisher.apply_config(doc.root, ctx.config, output_stem(doc.path))
 
 
 TRANSFORMS: list[tuple[str, Callable[[Document, Report, Context], None]]] = [

@@ -35,6 +35,8 @@ FORMATS: dict[str, Format] = {
     "pdf": Format("pdf", ".pdf", "pubconv.writers.pdf"),
     "epub": Format("epub", ".epub", "pubconv.writers.epub"),
     "jats": Format("jats", ".jats.xml", "pubconv.writers.jats", binary=False),
+    "crossref": Format("crossref", ".crossref.xml", "pubconv.writers.crossref", binary=False),
+    "deposit": Format("deposit", ".deposit.zip", "pubconv.writers.deposit"),
 }
 
 
@@ -52,6 +54,8 @@ class WriteOptions:
     outputs      file names of the sibling outputs, by format (for JATS ``self-uri``).
     logo         the publisher's logo (``[publisher] logo``), shown on the title page; the
                  user named it, so it is read even from outside the source's folder.
+    crossref     the ``[crossref]`` table of ``pubconv.toml`` (depositor-name, depositor-email,
+                 registrant; schema as an absolute path), for the Crossref deposit.
     """
 
     paper: str = "A4"
@@ -63,6 +67,7 @@ class WriteOptions:
     allow_remote: bool = False
     outputs: dict[str, str] = field(default_factory=dict)
     logo: Path | None = None
+    crossref: dict[str, str] = field(default_factory=dict)
 
 
 #: The PDF variants WeasyPrint 70 writes (``weasyprint.pdf.VARIANTS`` without ``debug``), listed here so

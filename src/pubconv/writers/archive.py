@@ -87,3 +87,18 @@ def read_members(data: bytes) -> dict[str, bytes]:
 def normalize(data: bytes, when: datetime | None = None, *, opf_path: str | None = None) -> bytes:
     """Rewrite the zip archive ``data`` reproducibly (see the module docstring)."""
     return write_container(read_members(data), when, opf_path=opf_path)
+
+
+def write_zip(members: dict[str, bytes], when: datetime | None = None) -> bytes:
+    """A plain zip archive of ``members`` (name -> bytes), byte for byte reproducible: members in the
+    order given, each with the same timestamp, permissions and compression (a deposit package)."""
+    stamp = zip_time(when)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.create_system = _UNIX
+            info.external_attr = _PERMISSIONS
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data, compresslevel=_COMPRESSLEVEL)
+    return buffer.getvalue()

@@ -27,7 +27,8 @@ from lxml import etree
 from ...document import Document, children, indent, local
 from ...errors import PubconvError, Report, warn
 from .. import WriteOptions
-from .body import JATS_NSMAP, XML_NS, Converter, jel
+from . import validate
+from .body import HREF, JATS_NSMAP, TITLE, XML_NS, Converter, jel
 from .dtd import dtd_catalog, dtd_for  # noqa: F401 - the shipped JATS 1.3 DTDs, for validation
 from .front import ARCHIVING, PMC_ARTICLE_TYPES, article_meta, choose_tagset, journal_meta
 from .refs import ref_list
@@ -80,7 +81,46 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
         back.append(ref_list(conv, refs))
     if len(back):
         article.append(back)
-    return serialize(article, tagset.doctype)
+    title_bare_links(article)
+    data = serialize(article, tagset.doctype)
+    validate.check_jats(data, doc.pos(doc.root))
+    return data
+
+
+def title_bare_links(article: etree._Element) -> None:
+    """JATS4R accessibility: a link whose text is its own URL gets an ``xlink:title`` saying where it goes.
+
+    In a citation that is the cited work's title (or source); elsewhere the site's name.
+    """
+    for link in article.iter("ext-link", "uri", "self-uri"):
+        href = link.get(HREF) or ""
+        if link.get(TITLE) or not href or not _is_bare(" ".join("".join(link.itertext()).split()), href):
+            continue
+        citation = next((a for a in link.iterancestors("mixed-citation")), None)
+        title = ""
+        if citation is not None:
+            for tag in ("article-title", "chapter-title", "source"):
+                found = citation.find(tag)
+                if found is not None:
+                    title = " ".join("".join(found.itertext()).split())
+                    break
+        link.set(TITLE, title or f"Link to {_host(href)}")
+
+
+def _is_bare(text: str, href: str) -> bool:
+    def norm(u: str) -> str:
+        u = u.strip().rstrip("/")
+        for prefix in ("https://", "http://", "mailto:"):
+            if u.lower().startswith(prefix):
+                u = u[len(prefix):]
+        return u.lower()
+    return bool(text) and norm(text) == norm(href)
+
+
+def _host(href: str) -> str:
+    rest = href.split("://", 1)[-1]
+    host = rest.split("/", 1)[0].split("?", 1)[0]
+    return host[4:] if host.startswith("www.") else (host or href)
 
 
 def _style_warnings(conv: Converter, doc: Document, front: etree._Element, tagset, article_type: str) -> None:
@@ -104,8 +144,8 @@ def _style_warnings(conv: Converter, doc: Document, front: etree._Element, tagse
         warn(conv.report, "jats-no-date", "no date: the JATS has no pub-date, which PMC requires", doc.pos(meta))
     if am.find("permissions") is None:
         warn(conv.report, "jats-no-license",
-             "no licence: the JATS has no permissions, which JATS4R requires (set license and license-url under [document] in pubconv.toml)",
-             doc.pos(meta))
+             "no licence and no copyright: the JATS has no permissions, which JATS4R requires (set license and "
+             "license-url, or copyright-holder, under [document] in pubconv.toml)", doc.pos(meta))
 
 
 def serialize(article: etree._Element, doctype: str) -> bytes:

@@ -25,6 +25,7 @@ MML = namespaces.MATHML
 XML_NS = namespaces.XML
 XML_LANG = f"{{{XML_NS}}}lang"
 HREF = f"{{{XLINK}}}href"
+TITLE = f"{{{XLINK}}}title"
 JATS_NSMAP = {"ali": ALI, "mml": MML, "xlink": XLINK}
 
 #: Intermediate inline element -> JATS element with the same meaning.

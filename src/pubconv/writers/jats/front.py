@@ -23,9 +23,8 @@ from lxml import etree
 
 from ...document import Document, children, local, q
 from ...errors import PubconvError
-from ...namespaces import XML_LANG
 from .. import WriteOptions
-from .body import ALI, HREF, Converter, jel, plain
+from .body import ALI, HREF, TITLE, Converter, jel, plain
 
 
 @dataclass(frozen=True)
@@ -55,13 +54,15 @@ ARCHIVING = TagSet(
 #: Elements of ``meta`` this writer knows, by parent; anything else is an error.  The content of
 #: titles, bios, notes and the abstract is inline or block content, checked as it is converted.
 META_MODEL = {
-    "meta": "series title subtitle authors author-notes date doi publisher issn license keywords abstract",
-    "series": "label number title",
+    "meta": "series title subtitle authors author-notes date doi publisher issn license keywords abstract url "
+            "copyright",
+    "series": "label number title journal-id journal-title",
+    "copyright": "holder statement",
     "authors": "author",
     "author": "name orcid email affiliation bio",
     "name": "given family",
     "author-notes": "author-note",
-    "publisher": "name place",
+    "publisher": "name place url",
     "keywords": "keyword",
 }
 META_MODEL = {parent: frozenset(kids.split()) for parent, kids in META_MODEL.items()}
@@ -76,13 +77,32 @@ PMC_ARTICLE_TYPES = frozenset(
     "systematic-review toc tutorial other".split()
 )
 
-#: Output format -> ``self-uri/@content-type``, in the order they are listed.
-SELF_URI_TYPES = {"pdf": "pdf", "epub": "epub"}
+#: Output format -> (``self-uri/@content-type``, ``xlink:title``), in the order they are listed.
+SELF_URI_TYPES = {"pdf": ("pdf", "The article as PDF"), "epub": ("epub", "The article as EPUB")}
 
 
 def journal_title(doc: Document) -> str:
-    """The journal title: the series title, else the publisher's name ("" if neither)."""
-    return plain(doc.find("p:meta/p:series/p:title")) or plain(doc.find("p:meta/p:publisher/p:name"))
+    """The journal title: the configured ``journal-title``, else the series title, else the publisher's name."""
+    return (plain(doc.find("p:meta/p:series/p:journal-title")) or plain(doc.find("p:meta/p:series/p:title"))
+            or plain(doc.find("p:meta/p:publisher/p:name")))
+
+
+def slug(text: str) -> str:
+    """A short identifier without spaces: "SADF Comment" -> "sadf-comment"."""
+    out, dash = [], False
+    for ch in text.casefold():
+        if ch.isalnum():
+            out.append(ch)
+            dash = False
+        elif not dash and out:
+            out.append("-")
+            dash = True
+    return "".join(out).strip("-") or "journal"
+
+
+def journal_id(doc: Document) -> str:
+    """The configured ``journal-id``, else a slug of the journal title."""
+    return plain(doc.find("p:meta/p:series/p:journal-id")) or slug(journal_title(doc))
 
 
 def choose_tagset(doc: Document) -> tuple[TagSet, list[str]]:
@@ -105,7 +125,7 @@ def journal_meta(doc: Document) -> etree._Element | None:
     jm = jel("journal-meta")
     title = journal_title(doc)
     if title:
-        jel("journal-id", {"journal-id-type": "publisher-id"}, title, parent=jm)
+        jel("journal-id", {"journal-id-type": "publisher-id"}, journal_id(doc), parent=jm)
         group = jel("journal-title-group", parent=jm)
         jel("journal-title", None, title, parent=group)
     for issn in doc.xpath("p:meta/p:issn"):
@@ -118,8 +138,11 @@ def journal_meta(doc: Document) -> etree._Element | None:
         pub = jel("publisher", parent=jm)
         jel("publisher-name", None, name, parent=pub)
         place = plain(doc.find("p:meta/p:publisher/p:place"))
-        if place:
-            jel("publisher-loc", None, place, parent=pub)
+        url = plain(doc.find("p:meta/p:publisher/p:url"))
+        if place or url:
+            loc = jel("publisher-loc", None, place + (" " if place and url else ""), parent=pub)
+            if url:  # the publisher's website, where JATS has room for it
+                jel("uri", {HREF: url, TITLE: f"{name}: website"}, url, parent=loc)
     return jm if len(jm) else None
 
 
@@ -134,10 +157,14 @@ def article_meta(conv: Converter, doc: Document, options: WriteOptions) -> etree
 
     series = doc.find("p:meta/p:series")
     label = plain(series.find(q("label"))) if series is not None else ""
-    if label:
+    series_title = plain(series.find(q("title"))) if series is not None else ""
+    if label or series_title:
         cats = jel("article-categories", parent=am)
-        group = jel("subj-group", {"subj-group-type": "heading"}, parent=cats)
-        jel("subject", None, label, parent=group)
+        if label:
+            group = jel("subj-group", {"subj-group-type": "heading"}, parent=cats)
+            jel("subject", None, label, parent=group)
+        if series_title:  # JATS 1.3: the series this article belongs to
+            jel("series-title", None, series_title, parent=cats)
 
     title_group(conv, doc, am)
     contribs(conv, doc, am)
@@ -150,10 +177,13 @@ def article_meta(conv: Converter, doc: Document, options: WriteOptions) -> etree
     perms = permissions(doc)
     if perms is not None:
         am.append(perms)
-    for fmt in SELF_URI_TYPES:
+    landing = plain(doc.find("p:meta/p:url"))
+    if landing:  # the landing page first: where a reader (and a DOI) should arrive
+        jel("self-uri", {HREF: landing, TITLE: "The article's landing page"}, landing, parent=am)
+    for fmt, (content_type, title) in SELF_URI_TYPES.items():
         if options.outputs.get(fmt):
             name = options.outputs[fmt]
-            jel("self-uri", {"content-type": SELF_URI_TYPES[fmt], HREF: name}, name, parent=am)
+            jel("self-uri", {"content-type": content_type, HREF: name, TITLE: title}, name, parent=am)
     abstract = doc.find("p:meta/p:abstract")
     if abstract is not None:
         ab = jel("abstract")
@@ -162,7 +192,7 @@ def article_meta(conv: Converter, doc: Document, options: WriteOptions) -> etree
             am.append(ab)
     keywords = [plain(k) for k in doc.xpath("p:meta/p:keywords/p:keyword")]
     if any(keywords):
-        kg = jel("kwd-group", {XML_LANG: doc.lang}, parent=am)
+        kg = jel("kwd-group", {"kwd-group-type": "author"}, parent=am)  # the article's language is the keywords
         for kwd in keywords:
             if kwd:
                 jel("kwd", None, kwd, parent=kg)
@@ -258,14 +288,59 @@ def pub_date(date: etree._Element) -> etree._Element:
 
 
 def permissions(doc: Document) -> etree._Element | None:
-    """``permissions/license`` (JATS4R permissions): ``ali:license_ref`` when the URL is known."""
+    """``permissions`` (JATS4R permissions): copyright statement, year and holder, then the licence.
+
+    The holder defaults to the publisher and the year to the date's; the statement to
+    "© YEAR HOLDER".  Copyright is stated when the document or configuration says
+    something about rights (a licence, a holder or a statement) and the document has a
+    date (JATS4R: a copyright statement goes with its year).  A licence is
+    ``license`` with ``xlink:href`` *and* ``ali:license_ref`` (the same URL),
+    ``license-type="open-access"`` for a Creative Commons licence, and a readable
+    ``license-p``; with no licence, the copyright alone says that rights are reserved.
+    """
     lic = doc.find("p:meta/p:license")
-    if lic is None:
+    copyright_ = doc.find("p:meta/p:copyright")
+    if lic is None and copyright_ is None:
         return None
+    reserved = ""
+    if lic is not None and not (lic.get("href") or "").strip() and "all rights reserved" in plain(lic).casefold():
+        reserved, lic = plain(lic), None  # not a licence: a reservation of rights, said in the statement
     perms = jel("permissions")
-    license_ = jel("license", parent=perms)
-    href = (lic.get("href") or "").strip()
-    if href:
-        jel(f"{{{ALI}}}license_ref", None, href, parent=license_)
-    jel("license-p", None, plain(lic), parent=license_)
-    return perms
+    date = doc.find("p:meta/p:date")
+    year = date.get("iso")[:4] if date is not None else ""
+    holder = plain(doc.find("p:meta/p:copyright/p:holder")) or plain(doc.find("p:meta/p:publisher/p:name"))
+    statement = plain(doc.find("p:meta/p:copyright/p:statement"))
+    if year and (holder or statement):  # JATS4R: no copyright without its year (the date gives it)
+        default = f"© {year} {holder}" + (f". {reserved}" if reserved else "")
+        jel("copyright-statement", None, statement or default, parent=perms)
+        jel("copyright-year", None, year, parent=perms)
+        if holder:
+            jel("copyright-holder", None, holder, parent=perms)
+    if lic is not None:
+        href = (lic.get("href") or "").strip()
+        license_ = jel("license", {"license-type": "open-access" if is_creative_commons(href) else None,
+                                   HREF: href or None}, parent=perms)
+        if href:
+            jel(f"{{{ALI}}}license_ref", None, href, parent=license_)
+        text = plain(lic)
+        p = jel("license-p", None, _license_sentence(text, href), parent=license_)
+        if href:
+            p.text += " (" if text != href else ""
+            link = jel("ext-link", {"ext-link-type": "uri", HREF: href, TITLE: text if text != href else None},
+                       href, parent=p)
+            link.tail = ")." if text != href else "."
+        else:
+            p.text += "."
+    return perms if len(perms) else None
+
+
+def is_creative_commons(href: str) -> bool:
+    """A Creative Commons licence or public-domain dedication URL."""
+    return "creativecommons.org/licenses/" in href or "creativecommons.org/publicdomain/" in href
+
+
+def _license_sentence(text: str, href: str) -> str:
+    """The readable ``license-p``: "This article is licensed under CC BY 4.0"."""
+    if href and text == href:
+        return "This article is licensed under the licence at "
+    return f"This article is licensed under {text}"

@@ -30,15 +30,17 @@ from ...errors import PubconvError
 from .body import HREF, Converter, jel, plain
 
 #: Intermediate ``ref/@type`` -> ``mixed-citation/@publication-type`` (JATS4R values).
-PUBLICATION_TYPE = {"book": "book", "journal": "journal", "web": "webpage", "report": "report", "other": "other"}
+PUBLICATION_TYPE = {"book": "book", "journal": "journal", "web": "webpage", "report": "report", "other": "other",
+                    "newspaper": "newspaper", "chapter": "book"}
 
-#: What may stand between two authors' names in a person group.
-NAME_GAP = re.compile(r"\s*(,|;|&|and|\.)?\s*(&|and)?\s*$")
+#: What may stand between two authors' names in a person group, once its spaces are removed.
+NAME_GAPS = frozenset({"", ",", ";", "&", "and", ".", ",&", ",and", ";&", ";and", ".,", ".,&", ".,and", ".&",
+                       ".and"})
 #: What may stand between a surname and given names ("Ali, S." / "S. Ali").
 GIVEN_GAP = re.compile(r",?\s*$")
 
 #: Tagged parts whose content may be ``italic``/``bold`` (``year`` and ``pub-id`` hold text only).
-MAY_HOLD_FORMATTING = frozenset({"article-title", "source", "ext-link"})
+MAY_HOLD_FORMATTING = frozenset({"article-title", "chapter-title", "source", "series", "ext-link"})
 
 _DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/")
 
@@ -87,28 +89,42 @@ def reference(conv: Converter, ref: etree._Element) -> etree._Element:
     return r
 
 
+#: ``parsed`` child -> the JATS element that wraps its printed text (``title`` depends on the kind).
+PART_TAGS = {"source": "source", "series": "series", "volume": "volume", "issue": "issue", "fpage": "fpage",
+             "lpage": "lpage", "publisher-loc": "publisher-loc", "publisher-name": "publisher-name",
+             "accessed": "date-in-citation", "month": "month", "day": "day"}
+
+
 def tag_parsed(mc: etree._Element, parsed: etree._Element, ref_type: str) -> None:
-    """Wrap the parts ``parsed`` names where they are found verbatim, in order."""
-    after = None  # tag later parts only after the authors
-    group = parsed.find(q("person-group"))
-    if group is not None:
-        after = _person_group(mc, group)
-    year = parsed.find(q("year"))
-    if year is not None:
-        pattern = re.compile(rf"(?<![\w./-]){re.escape(year.text.strip())}(?![\w/-])")
-        digits = year.text.strip()[:4]
-        # JATS4R: a year that is not just four digits ("2019a") says its year in iso-8601-date.
-        iso = digits if digits != year.text.strip() else None
-        found = _wrap_regex(mc, pattern, "year", {"iso-8601-date": iso}, after)
+    """Wrap the parts ``parsed`` names where they are found verbatim, each after the one before."""
+    after = None
+    for part in parsed:
+        if not isinstance(part.tag, str):
+            continue
+        name = local(part)
+        found = None
+        if name == "person-group":
+            found = _person_group(mc, part)
+        elif name == "year":
+            value = part.text.strip()
+            pattern = re.compile(rf"(?<![\w./-]){re.escape(value)}(?![\w/-])")
+            # JATS4R: a year that is not just four digits ("2019a") says its year in iso-8601-date.
+            iso = value[:4] if value[:4] != value else None
+            found = _wrap_regex(mc, pattern, "year", {"iso-8601-date": iso}, after)
+        elif name == "title":
+            tag = "chapter-title" if ref_type == "chapter" else "article-title"
+            if ref_type in ("book", "report") and parsed.find(q("source")) is None:
+                tag = "source"  # a book's own title is its source
+            found = _wrap_first(mc, plain(part), tag, None, after)
+        elif name in PART_TAGS:
+            attrs = {"content-type": "access-date"} if name == "accessed" else None
+            found = _wrap_first(mc, plain(part), PART_TAGS[name], attrs, after)
+            if found is None:  # printed in formatting it may not hold: later parts come after it
+                found = _formatted_first(mc, plain(part), after)
+        else:
+            raise PubconvError(f"the JATS writer does not know the reference part <{name}>", None,
+                               "jats-unknown-element")
         after = found if found is not None else after
-    title = plain(parsed.find(q("title")))
-    source = plain(parsed.find(q("source")))
-    if ref_type == "book" and title and not source:
-        title, source = "", title  # a book's own title is its source
-    if title:
-        _wrap_first(mc, title, "article-title", None, after)
-    if source:
-        _wrap_first(mc, source, "source", None, after)
 
 
 def _person_group(mc: etree._Element, group: etree._Element) -> etree._Element | None:
@@ -118,7 +134,7 @@ def _person_group(mc: etree._Element, group: etree._Element) -> etree._Element |
         pos = 0
         for person in group:
             found = _find_person(text, pos, person)
-            if found is None or (spans and not NAME_GAP.fullmatch(text[spans[-1][1]:found[0]])):
+            if found is None or (spans and "".join(text[spans[-1][1]:found[0]].split()) not in NAME_GAPS):
                 spans = []
                 break
             spans.append(found)
@@ -147,13 +163,14 @@ def _find_person(text: str, pos: int, person: etree._Element):
         return None if i < 0 else (i, i + len(value), [(i, i + len(value), "collab")])
     family = plain(person.find(q("family")))
     given = plain(person.find(q("given")))
-    for m in re.finditer(rf"(?<!\w){re.escape(family)}(?!\w)", text[pos:]):
-        fs, fe = pos + m.start(), pos + m.end()
+    given_after = re.compile(rf",?[^\S\n]{{0,3}}{re.escape(given)}")  # "Ali, S." (bounded: linear)
+    for m in re.compile(rf"(?<!\w){re.escape(family)}(?!\w)").finditer(text, pos):
+        fs, fe = m.start(), m.end()
         if not given:
             return fs, fe, [(fs, fe, "surname")]
-        after = re.match(rf",?\s*{re.escape(given)}", text[fe:])  # "Ali, S."
+        after = given_after.match(text, fe)
         if after:
-            ge = fe + after.end()
+            ge = after.end()
             return fs, ge, [(fs, fe, "surname"), (ge - len(given), ge, "given-names")]
         gs = text.rfind(given, pos, fs)  # "S. Ali"
         if gs >= 0 and GIVEN_GAP.fullmatch(text[gs + len(given):fs]) and text[gs + len(given):fs]:
@@ -201,21 +218,49 @@ def _wrap_regex(mc, pattern: re.Pattern, tag: str, attrs, after) -> etree._Eleme
 
 
 def _wrap_first(mc, value: str, tag: str, attrs, after=None) -> etree._Element | None:
-    """Wrap the first verbatim occurrence of ``value``: in a text run, or a whole ``italic``/``bold``."""
-    found = _wrap_regex(mc, re.compile(re.escape(value)), tag, attrs, after)
-    if found is not None or tag not in MAY_HOLD_FORMATTING:
-        return found
+    """Wrap the first verbatim occurrence of ``value`` after ``after``: in a text run, or a whole
+    ``italic``/``bold`` (for the parts that may hold formatting).  When the first occurrence is a whole
+    ``italic``/``bold`` that the part may not hold (``<italic>12</italic>`` as a volume), nothing is
+    wrapped: a later occurrence of the same characters would be another thing."""
+    pattern = re.compile(re.escape(value))
     started = after is None
+    items: list[tuple] = [("run", (mc, "text"), mc.text)] if started and mc.text else []
     for child in mc:
         if child is after:
             started = True
-            continue
-        if started and child.tag in ("italic", "bold") and " ".join("".join(child.itertext()).split()) == value:
+        elif started and child.tag in ("italic", "bold"):
+            items.append(("formatted", child, None))
+        if started and child.tail:
+            items.append(("run", (child, "tail"), child.tail))
+    for kind, where, text in items:
+        if kind == "run":
+            m = pattern.search(text)
+            if m:
+                return _wrap_span(mc, where, m.start(), m.end(), tag, attrs)
+        elif " ".join("".join(where.itertext()).split()) == value:
+            if tag not in MAY_HOLD_FORMATTING:
+                return None
             new = jel(tag, attrs)
-            new.tail, child.tail = child.tail, None
-            child.addprevious(new)
-            new.append(child)
+            new.tail, where.tail = where.tail, None
+            where.addprevious(new)
+            new.append(where)
             return new
+    return None
+
+
+def _formatted_first(mc, value: str, after=None) -> etree._Element | None:
+    """The ``italic``/``bold`` child that is the first occurrence of ``value`` after ``after``, if any."""
+    pattern = re.compile(re.escape(value))
+    started = after is None
+    if started and mc.text and pattern.search(mc.text):
+        return None
+    for child in mc:
+        if child is after:
+            started = True
+        elif started and child.tag in ("italic", "bold") and " ".join("".join(child.itertext()).split()) == value:
+            return child
+        if started and child.tail and pattern.search(child.tail):
+            return None
     return None
 
 
