@@ -24,6 +24,9 @@ from .inputs import document_resources
 from .writers import FORMATS, WriteOptions, writer
 
 DEFAULT_FORMATS = ("pdf", "epub", "jats")
+#: What ``check`` builds by default: the publishing formats and the intermediate.  The deposit formats
+#: (``crossref``, ``deposit``) need a DOI, a landing page and a depositor; check them by asking for them.
+CHECK_FORMATS = ("xml", "pdf", "epub", "jats")
 
 
 @dataclass
@@ -138,7 +141,7 @@ def convert(source: str | os.PathLike, to: Iterable[str] | str = DEFAULT_FORMATS
     return result
 
 
-def check(source: str | os.PathLike, to: Iterable[str] | str = tuple(FORMATS), *, form: str | None = None,
+def check(source: str | os.PathLike, to: Iterable[str] | str = CHECK_FORMATS, *, form: str | None = None,
           options: Mapping[str, Any] | None = None, strict: bool = False,
           config: config_mod.Config | None = None) -> Result:
     """:func:`convert` minus writing: every error ``convert`` would raise for ``to``, raised here too.

@@ -121,8 +121,8 @@ def _run(args) -> int:
                  "crop_marks": args.crop_marks or None, "allow_remote": args.allow_remote or None}
         base = {k: v for k, v in given.items() if v is not None}
     else:
-        # check = convert minus writing: every format, the PDF checked without WeasyPrint (api.check)
-        formats, base = ["xml", "pdf", "epub", "jats"], {}
+        # check = convert minus writing: the publishing formats, the PDF checked without WeasyPrint (api.check)
+        formats, base = list(api.CHECK_FORMATS), {}
     try:
         out_dir = _output_dir(args)
     except PubconvError as exc:  # the configuration that names the output folder is wrong
