@@ -769,3 +769,13 @@ def test_the_package_ships_the_jats_dtds_and_their_catalog():
     bad = (b'<?xml version="1.0"?>\n<!DOCTYPE article PUBLIC "' + PUBLISHING.public_id.encode() + b'" "x.dtd">\n'
            b'<article><no-such-element/></article>')
     assert dtd_errors(bad)
+
+
+def test_jats_alone_refuses_a_missing_image_like_the_other_formats(tmp_path):
+    import pubconv
+
+    source = tmp_path / "m.md"
+    source.write_text("---\ntitle: T\n---\n\nText.\n\n![A gauge](gauge.png)\n", encoding="utf-8")
+    with pytest.raises(PubconvError) as info:
+        pubconv.convert(source, to=["jats"], write=False)
+    assert info.value.code == "missing-resource" and info.value.pos.line == 7

@@ -19,6 +19,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..document import Document
 
 
 @dataclass(frozen=True)
@@ -119,3 +123,21 @@ def check_option(name: str, value):
 def writer(name: str) -> ModuleType:
     """The writer module for a ``--to`` name."""
     return importlib.import_module(FORMATS[name].module)
+
+
+def check_resources(doc: Document, options: WriteOptions) -> dict[str, Path | str]:
+    """Vet every image before a writer uses it (PDF, JATS): ``{src: resolved path or allowed URL}``.
+
+    Raises :class:`PubconvError` naming the image's source line for a remote
+    URL (unless ``options.allow_remote``), a path outside ``doc.base_dir``
+    (symlinks resolved first), another scheme, or a missing file.
+    """
+    from ..document import resolve_resource
+
+    base = Path(doc.base_dir).resolve()
+    found: dict[str, Path | str] = {}
+    for image in doc.xpath("//p:image"):
+        src = image.get("src", "")
+        pos = doc.pos(image)
+        found[src] = resolve_resource(src, base, pos, allow_remote=options.allow_remote)
+    return found

@@ -26,7 +26,7 @@ from lxml import etree
 
 from ...document import Document, children, indent, local
 from ...errors import PubconvError, Report, warn
-from .. import WriteOptions
+from .. import WriteOptions, check_resources
 from . import validate
 from .body import HREF, JATS_NSMAP, TITLE, XML_NS, Converter, jel
 from .dtd import dtd_catalog, dtd_for  # noqa: F401 - the shipped JATS 1.3 DTDs, for validation
@@ -49,6 +49,7 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
         if local(child) not in ("meta", "body", "references"):
             raise PubconvError(f"the JATS writer does not know the element <{local(child)}> in the document",
                                doc.pos(child), "jats-unknown-element")
+    check_resources(doc, options)  # a graphic whose file is missing, remote or outside: refused, as for the PDF
     tagset, missing = choose_tagset(doc)
     if tagset is ARCHIVING:
         warn(report, "jats-archiving",

@@ -29,10 +29,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ... import theme
-from ...document import XPATH_NS, Document, resolve_resource, text_of
+from ...document import XPATH_NS, Document, text_of
 from ...epoch import source_date_epoch
 from ...errors import PubconvError, Report, SourcePos
-from .. import WriteOptions, check_option, xhtml as _xhtml
+from .. import WriteOptions, check_resources, check_option, xhtml as _xhtml
 
 #: Used when crop marks are asked for without a bleed: marks need the room.
 DEFAULT_MARKS_BLEED = "3mm"
@@ -105,25 +105,6 @@ def page_style(options: WriteOptions) -> str:
     if options.crop_marks:
         rules.append("marks: crop cross;")
     return "@page { " + " ".join(rules) + " }\n"
-
-
-# ---------------------------------------------------------------- resources
-
-
-def check_resources(doc: Document, options: WriteOptions) -> dict[str, Path | str]:
-    """Vet every image before WeasyPrint sees it: ``{src: resolved path or allowed URL}``.
-
-    Raises :class:`PubconvError` naming the image's source line for a remote
-    URL (unless ``options.allow_remote``), a path outside ``doc.base_dir``
-    (symlinks resolved first), another scheme, or a missing file.
-    """
-    base = Path(doc.base_dir).resolve()
-    found: dict[str, Path | str] = {}
-    for image in doc.xpath("//p:image"):
-        src = image.get("src", "")
-        pos = doc.pos(image)
-        found[src] = resolve_resource(src, base, pos, allow_remote=options.allow_remote)
-    return found
 
 
 # ---------------------------------------------------------------- metadata
