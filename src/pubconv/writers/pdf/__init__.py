@@ -26,7 +26,6 @@ WeasyPrint is imported inside :func:`write` (it costs ~0.7 s).
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 from ... import theme
 from ...document import XPATH_NS, Document, text_of
