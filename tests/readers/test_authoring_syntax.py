@@ -205,3 +205,25 @@ def test_kitchen_sink_pdf_prints_numbers_captions_and_resolved_references(kitche
                    "explained in The method", "shown in Figure 1 and Table 1", "Tonne-kilometre"):
         assert wanted in text, wanted
     assert "@fig" not in text and "{#" not in text and "~~" not in text and "$" not in text
+
+
+# ---------------------------------------------------------------- validation feedback
+
+
+def test_an_orcid_with_a_wrong_check_digit_is_an_error_at_the_authors_key():
+    with pytest.raises(PubconvError) as info:
+        read("x\n", front="title: T\nauthors:\n  - name: Ann Author\n    orcid: 0000-0002-1825-0098")
+    assert info.value.code == "bad-orcid" and "check digit" in str(info.value) and info.value.pos.line == 3
+
+
+def test_a_bad_email_names_the_field():
+    with pytest.raises(PubconvError) as info:
+        read("x\n", front="title: T\nauthors:\n  - name: Ann Author\n    email: ann.example.org")
+    assert "'email'" in str(info.value) and info.value.code == "bad-front-matter"
+
+
+@pytest.mark.parametrize("written", ["https://doi.org/10.5555/x.1", "doi:10.5555/x.1", "DOI: 10.5555/x.1",
+                                     "http://dx.doi.org/10.5555/x.1", "10.5555/x.1"])
+def test_a_doi_in_any_common_form_is_stored_bare(written):
+    doc = read("x\n", front=f"title: T\ndoi: \"{written}\"")
+    assert doc.find("p:meta/p:doi").text == "10.5555/x.1"

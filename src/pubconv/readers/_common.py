@@ -97,9 +97,22 @@ def normalize_orcid(value: str) -> str | None:
     return m.group(1) if m else None
 
 
+def orcid_check_digit(orcid: str) -> str:
+    """The check digit an ORCID iD's first 15 digits call for (ISO 7064 MOD 11-2)."""
+    total = 0
+    for digit in orcid.replace("-", "")[:15]:
+        total = (total + int(digit)) * 2
+    result = (12 - total % 11) % 11
+    return "X" if result == 10 else str(result)
+
+
+#: a DOI as people write it: bare, ``doi:``/``DOI:`` prefixed, or as a doi.org URL
+_DOI_FORMS = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", re.I)
+
+
 def check_doi(value: str, pos: SourcePos, report: Report) -> str | None:
-    """The DOI exactly as printed if it is one; otherwise a warning and None."""
-    doi = value.strip()
+    """The DOI, bare (``https://doi.org/``, ``doi:`` taken off), if it is one; otherwise a warning and None."""
+    doi = _DOI_FORMS.sub("", value.strip(), count=1)
     if _refs.DOI_RE.match(doi):
         return doi
     warn(report, "bad-doi", f"not a DOI (expected 10.NNNN/suffix): {doi!r}; left out", pos)

@@ -53,6 +53,7 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)",
 KEYS = {"series", "number", "title", "subtitle", "authors", "date", "doi", "lang", "language", "keywords",
         "abstract", "license", "licence", "publisher", "issn", "smart", "url", "copyright-holder",
         "copyright-statement", "bibliography"}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 AUTHOR_KEYS = {"name", "given", "family", "orcid", "email", "affiliation", "affiliations", "bio", "note"}
 
 
@@ -262,9 +263,16 @@ def _authors(value, pos, line, path, report):
         orcid = None
         if item.get("orcid") is not None:
             orcid = _common.normalize_orcid(str(item["orcid"]))
+            where = SourcePos(path, line) if line else pos("authors")
             if orcid is None:
-                raise PubconvError(f"author {i}: not an ORCID iD: {item['orcid']!r}", pos("authors"),
-                                   "bad-front-matter")
+                raise PubconvError(f"author {i}: not an ORCID iD: {item['orcid']!r}", where, "bad-front-matter")
+            if orcid[-1] != _common.orcid_check_digit(orcid):
+                raise PubconvError(f"author {i}: the ORCID iD {orcid} has a wrong check digit (a typo? the first "
+                                   f"15 digits call for {_common.orcid_check_digit(orcid)})", where, "bad-orcid")
+        email = item.get("email")
+        if email is not None and not _EMAIL.match(str(email)):
+            raise PubconvError(f"author {i}: 'email' is not an e-mail address: {email!r}",
+                               SourcePos(path, line) if line else pos("authors"), "bad-front-matter")
         affs = item.get("affiliations", item.get("affiliation")) or []
         if isinstance(affs, str):
             affs = [affs]
