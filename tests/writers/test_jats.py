@@ -444,7 +444,8 @@ def test_year_inside_a_doi_is_not_the_year():
 # ---------------------------------------------------------------- body
 
 
-def test_body_elements(dtds):
+def test_body_elements(dtds, tmp_path):
+    (tmp_path / "a.jpg").write_bytes(b"\xff\xd8\xff\xd9")  # the graphic must exist: the writer vets it
     body = [
         E("p", "Line one", E("br"), "line two with ", E("code", "x = 1"), ".", line=3),
         E("list", E("item", E("p", "third", line=4), line=4), E("item", line=5),
@@ -456,7 +457,9 @@ def test_body_elements(dtds):
         E("figure", E("image", src="a.jpg", alt="", line=10), line=10),
         E("hr", line=11),
     ]
-    data, tree, found = write(mini(*body))
+    doc = mini(*body)
+    doc.base_dir = tmp_path
+    data, tree, found = write(doc)
     b = tree.find("body")
     assert b.find("p").text == "Line one\nline two with " and b.findtext("p/monospace") == "x = 1"
     items = b.findall("list[@list-type='order']/list-item")
