@@ -166,6 +166,7 @@ class Phases:
         from weasyprint.layout import LayoutContext
 
         from pubconv.writers.pdf import notes as _pdf_notes
+        from pubconv.writers.pdf.weasyprint_fixes import FixedLayoutContext
 
         self.spent: dict[str, float] = {}
         self.targets = [
@@ -174,6 +175,7 @@ class Phases:
             ("render", weasyprint.HTML, "render"),
             ("layout", wp_document, "layout_document"),
             ("notes", LayoutContext, "_update_footnote_area"),
+            ("notes", FixedLayoutContext, "_update_footnote_area"),  # pubconv's own: not on top of the above
             ("read", _pdf_notes.Layout, "read"),
             ("write", wp_document.Document, "write_pdf"),
         ]
@@ -235,15 +237,18 @@ def weasyprint_alone(html: str, inputs: tuple, target: Path):
 
     from pubconv.writers import pdf
     from pubconv.writers.pdf import notes as _pdf_notes
+    from pubconv.writers.pdf import weasyprint_fixes as _weasyprint_fixes
 
     css, fetcher, styles_dir, variant = inputs
     options = pdf._pdf_options(variant)
 
     def run() -> None:
-        stylesheet = CSS(string=css + _pdf_notes._MECHANICS, base_url=styles_dir.as_uri() + "/",
+        stylesheet = CSS(string=_pdf_notes.stylesheet_text(css), base_url=styles_dir.as_uri() + "/",
                          url_fetcher=fetcher)
-        document = HTML(string=html, base_url=_pdf_notes.SOURCE_URL, url_fetcher=fetcher).render(
-            stylesheets=[stylesheet], pdf_variant=variant, pdf_tags=options["pdf_tags"])
+        html_doc = HTML(string=html, base_url=_pdf_notes.SOURCE_URL, url_fetcher=fetcher)
+        # pubconv's fixes apply to pubconv's layer only; suspended() gives WeasyPrint as released.
+        document = _weasyprint_fixes.render(html_doc, stylesheets=[stylesheet], pdf_variant=variant,
+                                            pdf_tags=options["pdf_tags"])
         document.write_pdf(target, **options)
     return run
 

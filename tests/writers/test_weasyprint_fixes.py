@@ -1,8 +1,11 @@
 """The fixes pubconv applies to WeasyPrint's footnote layout (``writers/pdf/weasyprint_fixes.py``).
 
 Each test runs a document with the fixes and without them (``suspended()``):
-the PDF must be right either way (``_pdf_notes`` repairs what WeasyPrint gets
-wrong), and the fixes must get it right in fewer layouts.
+the PDF must be right either way (``notes`` repairs what WeasyPrint gets
+wrong), and the fixes must get it right in fewer layouts.  The fixes are
+scoped to pubconv's own renders and guarded by hashes of WeasyPrint's source:
+tests below show that someone else's WeasyPrint document is laid out as
+released, and that a changed WeasyPrint switches the fixes off with a warning.
 
 ``fixtures/pdf/orphan-notes`` is a generated commentary (``benchmarks/corpus.py``)
 on which WeasyPrint 70, unfixed, moves note 4 off its call's page to fit a
@@ -21,11 +24,12 @@ from weasyprint.layout import LayoutContext, block, page
 
 import pubconv
 from pubconv import document, theme
-from pubconv.errors import Collector
+from pubconv.errors import Collector, PubconvError
 from pubconv.writers import WriteOptions, pdf
 from pubconv.writers import xhtml as _xhtml
 from pubconv.writers.pdf import notes as _pdf_notes
 from pubconv.writers.pdf import weasyprint_fixes as _weasyprint_fixes
+from pubconv.writers.pdf.problems import NoteMoved
 from pdf_reading import check_notes, note_text_by_page, squeeze, words_by_page
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,23 +54,110 @@ def layouts(monkeypatch):
     return seen
 
 
-def write(doc) -> bytes:
-    found = Collector()
+def write(doc, found=None) -> bytes:
+    found = Collector() if found is None else found
     data = pdf.write(doc, WriteOptions(), found)
     assert not found.errors
     return data
 
 
+def _originals() -> tuple:
+    return (block._linebox_layout, page.make_page, LayoutContext.__dict__["_update_footnote_area"],
+            LayoutContext.__dict__["layout_footnote"], LayoutContext.__dict__["unlayout_footnote"])
+
+
 def test_the_fixes_are_in_force_for_the_pinned_weasyprint():
-    assert _weasyprint_fixes.applied
-    assert _weasyprint_fixes.apply()  # idempotent
-    fixed = (block._linebox_layout, page.make_page, LayoutContext.layout_footnote)
-    assert fixed[0] is not _weasyprint_fixes._ORIGINAL["linebox"]
-    with _weasyprint_fixes.suspended():
-        assert block._linebox_layout is _weasyprint_fixes._ORIGINAL["linebox"]
-        assert page.make_page is _weasyprint_fixes._ORIGINAL["make_page"]
-        assert LayoutContext.layout_footnote is _weasyprint_fixes._ORIGINAL["layout"]
-    assert (block._linebox_layout, page.make_page, LayoutContext.layout_footnote) == fixed
+    assert _weasyprint_fixes.problems() == []
+    assert _weasyprint_fixes.in_force()
+
+
+def test_a_pubconv_render_leaves_weasyprint_as_released():
+    """No change of WeasyPrint for the process: its functions are its own before, during no render, after."""
+    before = _originals()
+    for name, digest in _weasyprint_fixes.EXPECTED.items():
+        assert _weasyprint_fixes._source_hash(_weasyprint_fixes._lookup(name)) == digest, name
+    write(pubconv.read(ORPHANS))
+    assert _originals() == before
+    assert block._linebox_layout is _weasyprint_fixes._ORIGINAL["linebox"]
+    assert page.make_page is _weasyprint_fixes._ORIGINAL["make_page"]
+
+
+def _someone_elses_document() -> tuple[HTML, CSS]:
+    """The orphan-notes commentary as a build tool of its own would render it: plain WeasyPrint."""
+    doc = pubconv.read(ORPHANS)
+    html = _xhtml.render(doc, WriteOptions(), Collector(), target="pdf")
+    return HTML(string=html), CSS(string=_pdf_notes.stylesheet_text(theme.read_style("print.css")))
+
+
+def test_another_documents_layout_is_weasyprints_even_while_pubconv_renders():
+    html, css = _someone_elses_document()
+    released = html.render(stylesheets=[css]).write_pdf(pdf_identifier=True)
+    with _weasyprint_fixes._entered():  # as when a pubconv render runs in another thread
+        assert block._linebox_layout is not _weasyprint_fixes._ORIGINAL["linebox"]
+        during = html.render(stylesheets=[css]).write_pdf(pdf_identifier=True)
+    assert during == released
+    # The same document through pubconv's layer is laid out otherwise (note 4 stays with its call):
+    # the comparison above would have seen the fixes leak.
+    fixed = _weasyprint_fixes.render(html, stylesheets=[css]).write_pdf(pdf_identifier=True)
+    assert fixed != released
+    assert isinstance(_weasyprint_fixes.render(html, stylesheets=[css]), _weasyprint_fixes.FixedDocument)
+
+
+@pytest.mark.parametrize("change", ["hash", "line"])
+def test_a_changed_weasyprint_switches_the_fixes_off_loudly(change, monkeypatch, layouts, tmp_path):
+    if change == "hash":
+        monkeypatch.setitem(_weasyprint_fixes.EXPECTED, "layout.page.make_page", "0" * 64)
+        expected = "layout.page.make_page has changed"
+    else:
+        monkeypatch.setattr(_weasyprint_fixes, "_REPORT", "report = something else entirely")
+        expected = "a line of layout.block._linebox_layout is not found"
+    monkeypatch.setattr(_weasyprint_fixes, "_problems", None)  # guard again, with the change
+    assert _weasyprint_fixes.problems() == [expected]
+    found = Collector()
+    doc = pubconv.read(ORPHANS)
+    data = write(doc, found)
+    off = [d for d in found.warnings if d.code == "weasyprint-fixes-off"]
+    assert len(off) == 1 and expected in off[0].message and str(off[0].pos) == str(ORPHANS)
+    assert len(layouts) >= 2  # laid out as released, then repaired
+    check_notes(doc, data, tmp_path)
+
+
+def test_no_warning_when_the_fixes_are_in_force():
+    found = Collector()
+    write(pubconv.read(ORPHANS), found)
+    assert not [d for d in found.items if d.code == "weasyprint-fixes-off"]
+
+
+# ---------------------------------------------------------------- the footnote CSS comes from the writer
+
+
+MINIMAL_THEME = """
+@page { margin: 30mm 20mm 32mm; }
+body { font-family: "TeX Gyre Pagella", serif; font-size: 10.5pt; line-height: 1.42; }
+.footnote { font-size: 8.5pt; line-height: 1.32; }
+"""
+
+
+def test_a_theme_without_footnote_rules_still_gets_notes(tmp_path, monkeypatch):
+    """The mechanics (float: footnote, the policy, no generated call or marker) are the writer's."""
+    theme_dir = tmp_path / "theme"
+    (theme_dir / "styles").mkdir(parents=True)
+    (theme_dir / "styles" / "print.css").write_text(MINIMAL_THEME, encoding="utf-8")
+    doc = document.parse(LONG_NOTES.read_bytes(), str(LONG_NOTES), LONG_NOTES.parent)
+
+    def build() -> bytes:
+        found = Collector()
+        data = pdf.write(doc, WriteOptions(theme_dir=theme_dir), found)
+        assert not found.errors
+        return data
+
+    where = check_notes(doc, build(), tmp_path)
+    assert len(where["3"]) >= 2  # the long note runs on overleaf: the fixes act on the theme's notes too
+    # Without the writer's footnote CSS the same theme loses its notes: the test can fail.
+    monkeypatch.setattr(_pdf_notes, "MECHANICS_CSS", "")
+    monkeypatch.setattr(_pdf_notes, "DEFAULTS_CSS", "")
+    with pytest.raises((AssertionError, PubconvError)):
+        check_notes(doc, build(), tmp_path)
 
 
 # ---------------------------------------------------------------- 1. notes stay with their calls
@@ -80,7 +171,7 @@ def test_unfixed_weasyprint_moves_a_note_and_costs_a_second_layout(layouts, monk
     doc = pubconv.read(ORPHANS)
     with _weasyprint_fixes.suspended():
         data = write(doc)
-    assert ("fn-4", "fn-4", "moved to another page than its call") in problems
+    assert NoteMoved("fn-4", "fn-4") in problems
     assert len(layouts) >= 2
     check_notes(doc, data, tmp_path)  # repaired: right all the same
 
@@ -98,7 +189,8 @@ def test_the_fixes_change_nothing_for_notes_with_another_policy():
     css = theme.read_style("print.css") + "\n.footnote { footnote-policy: auto; }\n"
 
     def render() -> bytes:
-        return HTML(string=html).render(stylesheets=[CSS(string=css)]).write_pdf(pdf_identifier=True)
+        rendered = _weasyprint_fixes.render(HTML(string=html), stylesheets=[CSS(string=css)])
+        return rendered.write_pdf(pdf_identifier=True)
 
     fixed = render()
     with _weasyprint_fixes.suspended():
