@@ -262,3 +262,68 @@ def test_generated_commentaries_with_long_notes_lose_nothing(seed, tmp_path):
     doc = pubconv.read(path)
     where = check_notes(doc, write(doc), tmp_path)
     assert max(len(pages) for pages in where.values()) >= 2, "some note runs on overleaf"
+
+
+# ---------------------------------------------------------------- the upstream reports, run
+
+
+UPSTREAM = ROOT / "docs" / "weasyprint-upstream.md"
+
+
+@pytest.fixture(scope="module")
+def test_font_dir(tmp_path_factory) -> Path:
+    """A ``weasyprint.otf`` like WeasyPrint's test font: every glyph a 1 em square, ascent 0.8 em."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    chars = [chr(c) for c in range(0x21, 0x7F)]
+    names = [".notdef", "space", *(f"g{ord(c)}" for c in chars)]
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder(names)
+    builder.setupCharacterMap({0x20: "space", **{ord(c): f"g{ord(c)}" for c in chars}})
+
+    def square():
+        pen = TTGlyphPen(None)
+        pen.moveTo((0, -200))
+        pen.lineTo((0, 800))
+        pen.lineTo((1000, 800))
+        pen.lineTo((1000, -200))
+        pen.closePath()
+        return pen.glyph()
+
+    builder.setupGlyf({name: TTGlyphPen(None).glyph() if name == "space" else square() for name in names})
+    builder.setupHorizontalMetrics({name: (1000, 0) for name in names})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "weasyprint", "styleName": "Regular"})
+    builder.setupOS2(sTypoAscender=800, sTypoDescender=-200, usWinAscent=800, usWinDescent=200, sTypoLineGap=0)
+    builder.setupPost()
+    folder = tmp_path_factory.mktemp("font")
+    builder.save(str(folder / "weasyprint.otf"))
+    return folder
+
+
+def _upstream_cases() -> dict[str, str]:
+    blocks = re.findall(r"```python\n(@assert_no_logs\n.*?)```", UPSTREAM.read_text(encoding="utf-8"), re.S)
+    return {re.search(r"def (test_\w+)", b).group(1): b for b in blocks}
+
+
+@pytest.mark.parametrize("name", sorted(_upstream_cases()))
+def test_upstream_case_fails_as_released_and_passes_with_the_fixes(name, test_font_dir):
+    """Each report's test, as written in docs/weasyprint-upstream.md: it shows the fault, and the fix."""
+    def run(fixed: bool) -> None:
+        def render_pages(text: str):
+            html = HTML(string=text, base_url=test_font_dir.as_uri() + "/")
+            rendered = _weasyprint_fixes.render(html) if fixed else html.render()
+            return [p._page_box for p in rendered.pages]
+
+        namespace = {"render_pages": render_pages, "assert_no_logs": lambda f: f}
+        exec(_upstream_cases()[name], namespace)  # noqa: S102 - the project's own document
+        namespace[name]()
+
+    with pytest.raises((AssertionError, ValueError)):  # ValueError: pages or boxes not as expected
+        run(fixed=False)
+    run(fixed=True)
+
+
+def test_the_upstream_document_has_its_three_cases():
+    assert len(_upstream_cases()) == 3
