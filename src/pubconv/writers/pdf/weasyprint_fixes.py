@@ -75,6 +75,8 @@ from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes, build
 from weasyprint.layout import LayoutContext, block, page
 
+from .footnote_area import AreaCache
+
 #: Fix 1: no "report footnotes" while the page holds a note that must stay with its call.
 _REPORT = "report = not context.in_column and can_break_now and not could_break_before"
 _REPORT_FIXED = (_REPORT + " and not any(\n"
@@ -118,6 +120,16 @@ EXPECTED = {
     "document.Document._render": "ebaceeb0fa8e79aaeb199a269e2748e2b36f6d95e98b7089e0dbc963bbca54d8",
     # C: the note area is laid out with it, from a skip stack and to a height
     "layout.block.block_level_layout": "c1301dde9284e24519ee0432b508d6cd79768018d2564d4066f0fdf103982dd6",
+    # O, C: footnote_area runs this loop one note at a time and copies its tail
+    "layout.block.block_container_layout": "65842ca53a8391ebad539e7ff642eec2f429e981df4396590c37c7b0a0e524dc",
+    # C: footnote_area lays out each note with these, as the loop above does
+    "layout.block._in_flow_layout": "c2537262836dd9812b584633bee887846dba6de921b3b31bff299c5ba29e6dca",
+    "layout.block.block_box_layout": "a6279066e3d9ff7d2efe70280d14eddd38bfbfa3f132ebf76011ecc8f4ca5a22",
+    # C: footnote_area builds each note's anonymous boxes on its own (the area's, note by note)
+    "formatting_structure.build.create_anonymous_boxes":
+        "f1e76cc779a8985537b04c91ed408f44ac5c5eb652552898fcb9eb01bf02f033",
+    # C: reporting a note takes it out of the area through _update_footnote_area
+    "layout.LayoutContext.report_footnote": "f05bad3895c6824c591301212219c70ab11c11df9277695eea639ea80baf1ee0",
 }
 
 _lock = threading.Lock()
@@ -290,22 +302,50 @@ class FixedDocument(Document):
 
 
 class FixedLayoutContext(LayoutContext):
-    """WeasyPrint's ``LayoutContext`` with fixes 2 and 3 (the module docstring)."""
+    """WeasyPrint's ``LayoutContext`` with fixes 2 and 3 and incremental note areas (the module docstring)."""
+
+    #: Measure note areas note by note (``footnote_area``); False: lay the whole area out each time.
+    _pc_incremental = True
+    #: Tests: also lay each area out whole and append any difference to ``_pc_mismatches``.
+    _pc_verify = False
+    _pc_mismatches: list = []
 
     def _pc_reset(self) -> None:
-        self._pc_cut = self._pc_head = self._pc_carry = None
+        self._pc_cut = self._pc_head = self._pc_carry = self._pc_area = None
+
+    def _pc_measure(self):
+        """(area box with its height, its last note's box) measured incrementally; None: not here."""
+        if not self._pc_incremental or self._pc_cut is not None:
+            return None
+        cache = self._pc_area
+        if cache is None or not cache.fits(self):
+            cache = self._pc_area = AreaCache(self, self.current_footnote_area)
+        measured = cache.measure(self, self.current_page_footnotes)
+        if measured is not None and self._pc_verify:
+            whole, _ = _layout_area(self, self.current_footnote_area, None)
+            mine, last = measured
+            theirs = whole.children[-1]
+            if (mine.height, mine.margin_height(), mine.position_y, last.position_y, last.margin_height()) != \
+                    (whole.height, whole.margin_height(), whole.position_y, theirs.position_y, theirs.margin_height()):
+                self._pc_mismatches.append((self.current_page, len(self.current_page_footnotes),
+                                            mine.height, whole.height))
+        return measured
 
     def _update_footnote_area(self):
-        """``LayoutContext._update_footnote_area``, the area laid out by :func:`_layout_area`."""
+        """``LayoutContext._update_footnote_area``, the area measured note by note or laid out whole."""
         if self.current_footnote_area.height != "auto" and not self.in_column:
             self.page_bottom += self.current_footnote_area.margin_height()
         self.current_footnote_area.children = self.current_page_footnotes
         if self.current_footnote_area.children:
-            footnote_area, _ = _layout_area(self, self.current_footnote_area, _cut_height(self))
+            measured = self._pc_measure()
+            if measured is None:
+                footnote_area, _ = _layout_area(self, self.current_footnote_area, _cut_height(self))
+                last_child = footnote_area.children[-1]
+            else:
+                footnote_area, last_child = measured
             self.current_footnote_area.height = footnote_area.height
             if not self.in_column:
                 self.page_bottom -= footnote_area.margin_height()
-            last_child = footnote_area.children[-1]
             last_child_bottom = last_child.position_y + last_child.margin_height() - last_child.margin_bottom
             footnote_area_bottom = (footnote_area.position_y + footnote_area.margin_height()
                                     - footnote_area.margin_bottom)
@@ -393,7 +433,7 @@ def _fixed_make_page(context, root_box, page_type, resume_at, page_number, page_
     if carry is not None and not (carry[0] == page_number - 1 and context.reported_footnotes
                                   and context.reported_footnotes[0] is carry[1]):
         carry = None  # not from the page just made: never resume a note from a stale place
-    context._pc_carry, context._pc_cut, context._pc_head = carry, None, None
+    context._pc_carry, context._pc_cut, context._pc_head, context._pc_area = carry, None, None, None
     try:
         result = _FIXED["make_page"](context, root_box, page_type, resume_at, page_number, page_state)
         if context._pc_cut is not None:
@@ -404,7 +444,7 @@ def _fixed_make_page(context, root_box, page_type, resume_at, page_number, page_
             context._pc_carry = None
         return result
     finally:
-        context._pc_cut = context._pc_head = None
+        context._pc_cut = context._pc_head = context._pc_area = None
 
 
 def _room_top(line_bottom: float, bottom_space: float) -> float:
