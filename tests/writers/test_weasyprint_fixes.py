@@ -327,3 +327,80 @@ def test_upstream_case_fails_as_released_and_passes_with_the_fixes(name, test_fo
 
 def test_the_upstream_document_has_its_three_cases():
     assert len(_upstream_cases()) == 3
+
+
+# ---------------------------------------------------------------- incremental note areas (issue 21)
+
+
+@pytest.fixture
+def area_counts(monkeypatch):
+    """Counts of note-area measurements done note by note (``hit``) and left to a whole layout (``miss``)."""
+    from pubconv.writers.pdf import footnote_area
+
+    counts = {"hit": 0, "miss": 0}
+    measure = footnote_area.AreaCache.measure
+
+    def counting(self, context, notes):
+        found = measure(self, context, notes)
+        counts["hit" if found is not None else "miss"] += 1
+        return found
+
+    monkeypatch.setattr(footnote_area.AreaCache, "measure", counting)
+    return counts
+
+
+def _with_and_without_incremental(doc, monkeypatch) -> tuple[bytes, bytes]:
+    fixed = _weasyprint_fixes.FixedLayoutContext
+    monkeypatch.setattr(fixed, "_pc_incremental", False)
+    whole = write(doc)
+    monkeypatch.setattr(fixed, "_pc_incremental", True)
+    return whole, write(doc)
+
+
+@pytest.mark.parametrize("source", [
+    "fixtures/sample/comment-118.md", "fixtures/pdf/orphan-notes/orphan-notes.md",
+    "fixtures/intermediate/long-notes/long-notes.pubconv.xml", "fixtures/intermediate/complete/complete.pubconv.xml",
+])
+def test_incremental_note_areas_give_the_same_pdf_as_whole_layouts(source, monkeypatch, area_counts):
+    path = ROOT / source
+    doc = pubconv.read(path)
+    whole, incremental = _with_and_without_incremental(doc, monkeypatch)
+    assert incremental == whole
+    assert area_counts["hit"] > 0  # the incremental path was taken, not only the fallback
+
+
+def test_incremental_note_areas_on_300_notes(tmp_path, monkeypatch, area_counts):
+    path = tmp_path / "long.md"
+    path.write_text(corpus.commentary(50, 300, seed=50), encoding="utf-8")
+    doc = pubconv.read(path)
+    whole, incremental = _with_and_without_incremental(doc, monkeypatch)
+    assert incremental == whole
+    assert area_counts["hit"] >= 300 and area_counts["miss"] <= area_counts["hit"] // 20
+
+
+def test_every_incremental_height_is_the_whole_layouts(monkeypatch, area_counts):
+    """Verification mode: each measurement is also laid out whole and compared, float for float."""
+    fixed = _weasyprint_fixes.FixedLayoutContext
+    monkeypatch.setattr(fixed, "_pc_verify", True)
+    monkeypatch.setattr(fixed, "_pc_mismatches", [])
+    for path in (LONG_NOTES, ORPHANS):
+        write(pubconv.read(path))
+    assert area_counts["hit"] > 10
+    assert fixed._pc_mismatches == []
+
+
+def test_a_note_the_area_cannot_measure_alone_is_laid_out_whole(monkeypatch, area_counts, tmp_path):
+    """A float inside a note reaches outside its own layout: that page's area is laid out whole, and right."""
+    doc = document.parse(LONG_NOTES.read_bytes(), str(LONG_NOTES), LONG_NOTES.parent)
+    theme_dir = tmp_path / "theme"
+    (theme_dir / "styles").mkdir(parents=True)
+    (theme_dir / "styles" / "print.css").write_text(
+        theme.read_style("print.css") + "\n.fn-back { float: left; }\n", encoding="utf-8")
+
+    def build(incremental: bool) -> bytes:
+        monkeypatch.setattr(_weasyprint_fixes.FixedLayoutContext, "_pc_incremental", incremental)
+        found = Collector()
+        return pdf.write(doc, WriteOptions(theme_dir=theme_dir), found)
+
+    assert build(True) == build(False)
+    assert area_counts["miss"] > 0 and area_counts["hit"] == 0
