@@ -234,20 +234,23 @@ def batch(folder: Path, count: int = 100, pages: float = 4) -> list[Path]:
     return paths
 
 
-def real_shaped(seed: int) -> tuple[str, float, int]:
-    """(text, pages asked, notes) of a commentary shaped like the long pieces institutes publish."""
+def real_shaped(seed: int, scale: float = 1.0) -> tuple[str, float, int]:
+    """(text, pages asked, notes) of a commentary shaped like the long pieces institutes publish.
+
+    ``scale`` shrinks pages and notes together (the benchmark's smoke run uses tiny ones).
+    """
     r = random.Random(20_000 + seed)
-    pages, notes = r.uniform(10, 20), r.randint(50, 90)
+    pages, notes = r.uniform(10, 20) * scale, max(4, round(r.randint(50, 90) * scale))
     return commentary(pages=pages, notes=notes, seed=20_000 + seed, number=500 + seed, shape="real"), pages, notes
 
 
-def real_batch(folder: Path, count: int = 13) -> list[Path]:
+def real_batch(folder: Path, count: int = 13, scale: float = 1.0) -> list[Path]:
     """``count`` real-shaped commentaries (:func:`real_shaped`) in ``folder``, with its ``pubconv.toml``."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "pubconv.toml").write_text(PUBLISHER_TOML, encoding="utf-8")
     paths = []
     for i in range(count):
         path = folder / f"piece-{500 + i}.md"
-        path.write_text(real_shaped(i)[0], encoding="utf-8")
+        path.write_text(real_shaped(i, scale)[0], encoding="utf-8")
         paths.append(path)
     return paths
