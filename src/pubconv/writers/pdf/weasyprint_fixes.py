@@ -39,6 +39,11 @@ of the document (``notes``).
    note that fits.  Here the comparison has WeasyPrint's own ``overflows``
    tolerance.
 
+4. **Incremental note areas** (not a fault, a cost): WeasyPrint lays the
+   whole note area out again each time a note is added or taken back;
+   :class:`FixedLayoutContext` measures it note by note (``footnote_area``),
+   with the same heights, and lays it out whole only where that is not exact.
+
 **Scope.**  The fixes live in :class:`FixedLayoutContext` (a ``LayoutContext``
 subclass) and :class:`FixedDocument` (a ``Document`` subclass that builds
 one); :func:`render` lays a document out with them.  Two of WeasyPrint's
