@@ -12,6 +12,11 @@ long discursive note (which the PDF writer may have to split across pages),
 and some carry a URL.  ``batch(folder, count)`` writes ``count`` short
 commentaries of the size of a typical institute comment (3–5 pages, 6–14
 notes) plus the ``pubconv.toml`` a publisher would have.
+
+``real_shaped(seed)`` and ``real_batch(folder, count)`` write commentaries with
+the proportions of the long pieces institutes publish (issue 21): 10–20 pages,
+50–90 notes of 1–8 lines, a third of them holding long URLs, and one note in
+twenty-five of 14–24 lines, which runs on over a page when it is called low.
 """
 from __future__ import annotations
 
@@ -111,14 +116,54 @@ def _references(w: _Writer, count: int) -> tuple[list[str], list[str]]:
     return [entries[i] for i in order], [cites[i] for i in order]
 
 
-def commentary(pages: float = 4, notes: int = 10, seed: int = 1, number: int = 1) -> str:
-    """A commentary in the authoring form that sets to about ``pages`` A4 pages with ``notes`` footnotes."""
+#: Words in a line of a note, in the default theme (8.5 pt on the A4 measure).
+WORDS_PER_NOTE_LINE = 15
+_HOSTS = ["www.consilium.europa.eu", "ec.europa.eu", "www.oecd-ilibrary.org", "data.worldbank.org",
+          "www.europarl.europa.eu", "eur-lex.europa.eu", "www.iea.org", "papers.ssrn.com"]
+
+
+def _long_url(r: random.Random) -> str:
+    """A URL as real notes cite them: a long path, dates, a slug, sometimes a query."""
+    slug = "-".join(r.choice(_NOUNS + _ADJECTIVES) for _ in range(r.randint(5, 10)))
+    url = (f"https://{r.choice(_HOSTS)}/{r.choice(['en', 'media', 'publications', 'documents'])}/"
+           f"{r.randint(2012, 2023)}/{r.randint(1, 12):02d}/{slug}")
+    if r.random() < 0.5:
+        url += f"/{r.choice(['annex', 'pdf', 'full-text'])}-{r.randint(1, 40)}.pdf"
+    if r.random() < 0.4:
+        url += f"?lang=en&ref={r.choice(_NOUNS)}_{r.randint(1000, 99999)}&format=pdf"
+    return url
+
+
+def _real_note(w: _Writer, cites: list[str]) -> str:
+    """A note of 1–8 lines (one in 25: 14–24 lines), a third of them with one or two long URLs."""
+    r = w.r
+    lines = r.randint(14, 24) if r.random() < 0.04 else r.randint(1, 8)
+    target, start = lines * WORDS_PER_NOTE_LINE - r.randint(0, 8), w.words
+    parts = []
+    while w.words - start < max(6, target):
+        parts.append(w.sentence(cites))
+    if r.random() < 1 / 3:
+        for _ in range(r.randint(1, 2)):
+            parts.append(f"Available at <{_long_url(r)}> (accessed {r.randint(1, 28)} "
+                         f"{r.choice(['March', 'May', 'October'])} {r.randint(2019, 2024)}).")
+    return " ".join(parts)
+
+
+def commentary(pages: float = 4, notes: int = 10, seed: int = 1, number: int = 1, shape: str = "short") -> str:
+    """A commentary in the authoring form that sets to about ``pages`` A4 pages with ``notes`` footnotes.
+
+    ``shape`` is ``"short"`` (the batch's notes: a sentence or two, one in eight long) or ``"real"``
+    (:func:`_real_note`).
+    """
     w = _Writer(seed)
     r = w.r
     refs, cites = _references(w, max(3, min(40, int(pages * 3))))
     budget = int(pages * WORDS_PER_PAGE) - 250  # the title block and reference list take about 250 words
     note_texts = []
     for i in range(notes):
+        if shape == "real":
+            note_texts.append(_real_note(w, cites))
+            continue
         if i % 8 == 5:
             text = w.sentences(8, 14, cites)  # a long, discursive note
         else:
@@ -185,5 +230,27 @@ def batch(folder: Path, count: int = 100, pages: float = 4) -> list[Path]:
                           number=100 + i)
         path = folder / f"comment-{100 + i}.md"
         path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def real_shaped(seed: int, scale: float = 1.0) -> tuple[str, float, int]:
+    """(text, pages asked, notes) of a commentary shaped like the long pieces institutes publish.
+
+    ``scale`` shrinks pages and notes together (the benchmark's smoke run uses tiny ones).
+    """
+    r = random.Random(20_000 + seed)
+    pages, notes = r.uniform(10, 20) * scale, max(4, round(r.randint(50, 90) * scale))
+    return commentary(pages=pages, notes=notes, seed=20_000 + seed, number=500 + seed, shape="real"), pages, notes
+
+
+def real_batch(folder: Path, count: int = 13, scale: float = 1.0) -> list[Path]:
+    """``count`` real-shaped commentaries (:func:`real_shaped`) in ``folder``, with its ``pubconv.toml``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "pubconv.toml").write_text(PUBLISHER_TOML, encoding="utf-8")
+    paths = []
+    for i in range(count):
+        path = folder / f"piece-{500 + i}.md"
+        path.write_text(real_shaped(i, scale)[0], encoding="utf-8")
         paths.append(path)
     return paths

@@ -412,7 +412,7 @@ def _note(n: int):
 
 def _pushed_layout(calls_on_page_two: dict[int, float]):
     """Page 1 ends in a gap of ~7 note lines; notes called at the given heights of page 2, 10 lines each."""
-    from pubconv.writers.pdf.notes import Layout, PageInfo, Piece
+    from pubconv.writers.pdf.placement import Layout, PageInfo, Piece
 
     pages = [PageInfo(0.0, 900.0, [], 20.0, 700.0), PageInfo(0.0, 900.0, [], 20.0, 900.0)]
     pieces, anchors = {}, {}
@@ -424,7 +424,7 @@ def _pushed_layout(calls_on_page_two: dict[int, float]):
 
 
 def test_a_note_pushed_overleaf_alone_is_tried_in_the_gap_it_left():
-    from pubconv.writers.pdf.notes import _pushed_note
+    from pubconv.writers.pdf.repair import pushed_note as _pushed_note
 
     note = _note(1)
     found = _pushed_note({"fn-1": note}, _pushed_layout({1: 5.0}))
@@ -433,7 +433,7 @@ def test_a_note_pushed_overleaf_alone_is_tried_in_the_gap_it_left():
 
 def test_no_try_when_another_note_called_after_it_was_pushed_with_it():
     # That note would follow the cut part overleaf, and the layout would push the line back: a wasted layout.
-    from pubconv.writers.pdf.notes import _pushed_note
+    from pubconv.writers.pdf.repair import pushed_note as _pushed_note
 
     notes = {"fn-1": _note(1), "fn-2": _note(2)}
     assert _pushed_note(notes, _pushed_layout({1: 5.0, 2: 5.0})) is None

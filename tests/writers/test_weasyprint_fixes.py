@@ -1,8 +1,11 @@
 """The fixes pubconv applies to WeasyPrint's footnote layout (``writers/pdf/weasyprint_fixes.py``).
 
 Each test runs a document with the fixes and without them (``suspended()``):
-the PDF must be right either way (``_pdf_notes`` repairs what WeasyPrint gets
-wrong), and the fixes must get it right in fewer layouts.
+the PDF must be right either way (``notes`` repairs what WeasyPrint gets
+wrong), and the fixes must get it right in fewer layouts.  The fixes are
+scoped to pubconv's own renders and guarded by hashes of WeasyPrint's source:
+tests below show that someone else's WeasyPrint document is laid out as
+released, and that a changed WeasyPrint switches the fixes off with a warning.
 
 ``fixtures/pdf/orphan-notes`` is a generated commentary (``benchmarks/corpus.py``)
 on which WeasyPrint 70, unfixed, moves note 4 off its call's page to fit a
@@ -21,11 +24,12 @@ from weasyprint.layout import LayoutContext, block, page
 
 import pubconv
 from pubconv import document, theme
-from pubconv.errors import Collector
+from pubconv.errors import Collector, PubconvError
 from pubconv.writers import WriteOptions, pdf
 from pubconv.writers import xhtml as _xhtml
 from pubconv.writers.pdf import notes as _pdf_notes
 from pubconv.writers.pdf import weasyprint_fixes as _weasyprint_fixes
+from pubconv.writers.pdf.problems import NoteMoved
 from pdf_reading import check_notes, note_text_by_page, squeeze, words_by_page
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,23 +54,110 @@ def layouts(monkeypatch):
     return seen
 
 
-def write(doc) -> bytes:
-    found = Collector()
+def write(doc, found=None) -> bytes:
+    found = Collector() if found is None else found
     data = pdf.write(doc, WriteOptions(), found)
     assert not found.errors
     return data
 
 
+def _originals() -> tuple:
+    return (block._linebox_layout, page.make_page, LayoutContext.__dict__["_update_footnote_area"],
+            LayoutContext.__dict__["layout_footnote"], LayoutContext.__dict__["unlayout_footnote"])
+
+
 def test_the_fixes_are_in_force_for_the_pinned_weasyprint():
-    assert _weasyprint_fixes.applied
-    assert _weasyprint_fixes.apply()  # idempotent
-    fixed = (block._linebox_layout, page.make_page, LayoutContext.layout_footnote)
-    assert fixed[0] is not _weasyprint_fixes._ORIGINAL["linebox"]
-    with _weasyprint_fixes.suspended():
-        assert block._linebox_layout is _weasyprint_fixes._ORIGINAL["linebox"]
-        assert page.make_page is _weasyprint_fixes._ORIGINAL["make_page"]
-        assert LayoutContext.layout_footnote is _weasyprint_fixes._ORIGINAL["layout"]
-    assert (block._linebox_layout, page.make_page, LayoutContext.layout_footnote) == fixed
+    assert _weasyprint_fixes.problems() == []
+    assert _weasyprint_fixes.in_force()
+
+
+def test_a_pubconv_render_leaves_weasyprint_as_released():
+    """No change of WeasyPrint for the process: its functions are its own before, during no render, after."""
+    before = _originals()
+    for name, digest in _weasyprint_fixes.EXPECTED.items():
+        assert _weasyprint_fixes._source_hash(_weasyprint_fixes._lookup(name)) == digest, name
+    write(pubconv.read(ORPHANS))
+    assert _originals() == before
+    assert block._linebox_layout is _weasyprint_fixes._ORIGINAL["linebox"]
+    assert page.make_page is _weasyprint_fixes._ORIGINAL["make_page"]
+
+
+def _someone_elses_document() -> tuple[HTML, CSS]:
+    """The orphan-notes commentary as a build tool of its own would render it: plain WeasyPrint."""
+    doc = pubconv.read(ORPHANS)
+    html = _xhtml.render(doc, WriteOptions(), Collector(), target="pdf")
+    return HTML(string=html), CSS(string=_pdf_notes.stylesheet_text(theme.read_style("print.css")))
+
+
+def test_another_documents_layout_is_weasyprints_even_while_pubconv_renders():
+    html, css = _someone_elses_document()
+    released = html.render(stylesheets=[css]).write_pdf(pdf_identifier=True)
+    with _weasyprint_fixes._entered():  # as when a pubconv render runs in another thread
+        assert block._linebox_layout is not _weasyprint_fixes._ORIGINAL["linebox"]
+        during = html.render(stylesheets=[css]).write_pdf(pdf_identifier=True)
+    assert during == released
+    # The same document through pubconv's layer is laid out otherwise (note 4 stays with its call):
+    # the comparison above would have seen the fixes leak.
+    fixed = _weasyprint_fixes.render(html, stylesheets=[css]).write_pdf(pdf_identifier=True)
+    assert fixed != released
+    assert isinstance(_weasyprint_fixes.render(html, stylesheets=[css]), _weasyprint_fixes.FixedDocument)
+
+
+@pytest.mark.parametrize("change", ["hash", "line"])
+def test_a_changed_weasyprint_switches_the_fixes_off_loudly(change, monkeypatch, layouts, tmp_path):
+    if change == "hash":
+        monkeypatch.setitem(_weasyprint_fixes.EXPECTED, "layout.page.make_page", "0" * 64)
+        expected = "layout.page.make_page has changed"
+    else:
+        monkeypatch.setattr(_weasyprint_fixes, "_REPORT", "report = something else entirely")
+        expected = "a line of layout.block._linebox_layout is not found"
+    monkeypatch.setattr(_weasyprint_fixes, "_problems", None)  # guard again, with the change
+    assert _weasyprint_fixes.problems() == [expected]
+    found = Collector()
+    doc = pubconv.read(ORPHANS)
+    data = write(doc, found)
+    off = [d for d in found.warnings if d.code == "weasyprint-fixes-off"]
+    assert len(off) == 1 and expected in off[0].message and str(off[0].pos) == str(ORPHANS)
+    assert len(layouts) >= 2  # laid out as released, then repaired
+    check_notes(doc, data, tmp_path)
+
+
+def test_no_warning_when_the_fixes_are_in_force():
+    found = Collector()
+    write(pubconv.read(ORPHANS), found)
+    assert not [d for d in found.items if d.code == "weasyprint-fixes-off"]
+
+
+# ---------------------------------------------------------------- the footnote CSS comes from the writer
+
+
+MINIMAL_THEME = """
+@page { margin: 30mm 20mm 32mm; }
+body { font-family: "TeX Gyre Pagella", serif; font-size: 10.5pt; line-height: 1.42; }
+.footnote { font-size: 8.5pt; line-height: 1.32; }
+"""
+
+
+def test_a_theme_without_footnote_rules_still_gets_notes(tmp_path, monkeypatch):
+    """The mechanics (float: footnote, the policy, no generated call or marker) are the writer's."""
+    theme_dir = tmp_path / "theme"
+    (theme_dir / "styles").mkdir(parents=True)
+    (theme_dir / "styles" / "print.css").write_text(MINIMAL_THEME, encoding="utf-8")
+    doc = document.parse(LONG_NOTES.read_bytes(), str(LONG_NOTES), LONG_NOTES.parent)
+
+    def build() -> bytes:
+        found = Collector()
+        data = pdf.write(doc, WriteOptions(theme_dir=theme_dir), found)
+        assert not found.errors
+        return data
+
+    where = check_notes(doc, build(), tmp_path)
+    assert len(where["3"]) >= 2  # the long note runs on overleaf: the fixes act on the theme's notes too
+    # Without the writer's footnote CSS the same theme loses its notes: the test can fail.
+    monkeypatch.setattr(_pdf_notes, "MECHANICS_CSS", "")
+    monkeypatch.setattr(_pdf_notes, "DEFAULTS_CSS", "")
+    with pytest.raises((AssertionError, PubconvError)):
+        check_notes(doc, build(), tmp_path)
 
 
 # ---------------------------------------------------------------- 1. notes stay with their calls
@@ -80,7 +171,7 @@ def test_unfixed_weasyprint_moves_a_note_and_costs_a_second_layout(layouts, monk
     doc = pubconv.read(ORPHANS)
     with _weasyprint_fixes.suspended():
         data = write(doc)
-    assert ("fn-4", "fn-4", "moved to another page than its call") in problems
+    assert NoteMoved("fn-4", "fn-4") in problems
     assert len(layouts) >= 2
     check_notes(doc, data, tmp_path)  # repaired: right all the same
 
@@ -98,7 +189,8 @@ def test_the_fixes_change_nothing_for_notes_with_another_policy():
     css = theme.read_style("print.css") + "\n.footnote { footnote-policy: auto; }\n"
 
     def render() -> bytes:
-        return HTML(string=html).render(stylesheets=[CSS(string=css)]).write_pdf(pdf_identifier=True)
+        rendered = _weasyprint_fixes.render(HTML(string=html), stylesheets=[CSS(string=css)])
+        return rendered.write_pdf(pdf_identifier=True)
 
     fixed = render()
     with _weasyprint_fixes.suspended():
@@ -170,3 +262,145 @@ def test_generated_commentaries_with_long_notes_lose_nothing(seed, tmp_path):
     doc = pubconv.read(path)
     where = check_notes(doc, write(doc), tmp_path)
     assert max(len(pages) for pages in where.values()) >= 2, "some note runs on overleaf"
+
+
+# ---------------------------------------------------------------- the upstream reports, run
+
+
+UPSTREAM = ROOT / "docs" / "weasyprint-upstream.md"
+
+
+@pytest.fixture(scope="module")
+def test_font_dir(tmp_path_factory) -> Path:
+    """A ``weasyprint.otf`` like WeasyPrint's test font: every glyph a 1 em square, ascent 0.8 em."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    chars = [chr(c) for c in range(0x21, 0x7F)]
+    names = [".notdef", "space", *(f"g{ord(c)}" for c in chars)]
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder(names)
+    builder.setupCharacterMap({0x20: "space", **{ord(c): f"g{ord(c)}" for c in chars}})
+
+    def square():
+        pen = TTGlyphPen(None)
+        pen.moveTo((0, -200))
+        pen.lineTo((0, 800))
+        pen.lineTo((1000, 800))
+        pen.lineTo((1000, -200))
+        pen.closePath()
+        return pen.glyph()
+
+    builder.setupGlyf({name: TTGlyphPen(None).glyph() if name == "space" else square() for name in names})
+    builder.setupHorizontalMetrics({name: (1000, 0) for name in names})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "weasyprint", "styleName": "Regular"})
+    builder.setupOS2(sTypoAscender=800, sTypoDescender=-200, usWinAscent=800, usWinDescent=200, sTypoLineGap=0)
+    builder.setupPost()
+    folder = tmp_path_factory.mktemp("font")
+    builder.save(str(folder / "weasyprint.otf"))
+    return folder
+
+
+def _upstream_cases() -> dict[str, str]:
+    blocks = re.findall(r"```python\n(@assert_no_logs\n.*?)```", UPSTREAM.read_text(encoding="utf-8"), re.S)
+    return {re.search(r"def (test_\w+)", b).group(1): b for b in blocks}
+
+
+@pytest.mark.parametrize("name", sorted(_upstream_cases()))
+def test_upstream_case_fails_as_released_and_passes_with_the_fixes(name, test_font_dir):
+    """Each report's test, as written in docs/weasyprint-upstream.md: it shows the fault, and the fix."""
+    def run(fixed: bool) -> None:
+        def render_pages(text: str):
+            html = HTML(string=text, base_url=test_font_dir.as_uri() + "/")
+            rendered = _weasyprint_fixes.render(html) if fixed else html.render()
+            return [p._page_box for p in rendered.pages]
+
+        namespace = {"render_pages": render_pages, "assert_no_logs": lambda f: f}
+        exec(_upstream_cases()[name], namespace)  # noqa: S102 - the project's own document
+        namespace[name]()
+
+    with pytest.raises((AssertionError, ValueError)):  # ValueError: pages or boxes not as expected
+        run(fixed=False)
+    run(fixed=True)
+
+
+def test_the_upstream_document_has_its_three_cases():
+    assert len(_upstream_cases()) == 3
+
+
+# ---------------------------------------------------------------- incremental note areas (issue 21)
+
+
+@pytest.fixture
+def area_counts(monkeypatch):
+    """Counts of note-area measurements done note by note (``hit``) and left to a whole layout (``miss``)."""
+    from pubconv.writers.pdf import footnote_area
+
+    counts = {"hit": 0, "miss": 0}
+    measure = footnote_area.AreaCache.measure
+
+    def counting(self, context, notes):
+        found = measure(self, context, notes)
+        counts["hit" if found is not None else "miss"] += 1
+        return found
+
+    monkeypatch.setattr(footnote_area.AreaCache, "measure", counting)
+    return counts
+
+
+def _with_and_without_incremental(doc, monkeypatch) -> tuple[bytes, bytes]:
+    fixed = _weasyprint_fixes.FixedLayoutContext
+    monkeypatch.setattr(fixed, "_pc_incremental", False)
+    whole = write(doc)
+    monkeypatch.setattr(fixed, "_pc_incremental", True)
+    return whole, write(doc)
+
+
+@pytest.mark.parametrize("source", [
+    "fixtures/sample/comment-118.md", "fixtures/pdf/orphan-notes/orphan-notes.md",
+    "fixtures/intermediate/long-notes/long-notes.pubconv.xml", "fixtures/intermediate/complete/complete.pubconv.xml",
+])
+def test_incremental_note_areas_give_the_same_pdf_as_whole_layouts(source, monkeypatch, area_counts):
+    path = ROOT / source
+    doc = pubconv.read(path)
+    whole, incremental = _with_and_without_incremental(doc, monkeypatch)
+    assert incremental == whole
+    assert area_counts["hit"] > 0  # the incremental path was taken, not only the fallback
+
+
+def test_incremental_note_areas_on_300_notes(tmp_path, monkeypatch, area_counts):
+    path = tmp_path / "long.md"
+    path.write_text(corpus.commentary(50, 300, seed=50), encoding="utf-8")
+    doc = pubconv.read(path)
+    whole, incremental = _with_and_without_incremental(doc, monkeypatch)
+    assert incremental == whole
+    assert area_counts["hit"] >= 300 and area_counts["miss"] <= area_counts["hit"] // 20
+
+
+def test_every_incremental_height_is_the_whole_layouts(monkeypatch, area_counts):
+    """Verification mode: each measurement is also laid out whole and compared, float for float."""
+    fixed = _weasyprint_fixes.FixedLayoutContext
+    monkeypatch.setattr(fixed, "_pc_verify", True)
+    monkeypatch.setattr(fixed, "_pc_mismatches", [])
+    for path in (LONG_NOTES, ORPHANS):
+        write(pubconv.read(path))
+    assert area_counts["hit"] > 10
+    assert fixed._pc_mismatches == []
+
+
+def test_a_note_the_area_cannot_measure_alone_is_laid_out_whole(monkeypatch, area_counts, tmp_path):
+    """A float inside a note reaches outside its own layout: that page's area is laid out whole, and right."""
+    doc = document.parse(LONG_NOTES.read_bytes(), str(LONG_NOTES), LONG_NOTES.parent)
+    theme_dir = tmp_path / "theme"
+    (theme_dir / "styles").mkdir(parents=True)
+    (theme_dir / "styles" / "print.css").write_text(
+        theme.read_style("print.css") + "\n.fn-back { float: left; }\n", encoding="utf-8")
+
+    def build(incremental: bool) -> bytes:
+        monkeypatch.setattr(_weasyprint_fixes.FixedLayoutContext, "_pc_incremental", incremental)
+        found = Collector()
+        return pdf.write(doc, WriteOptions(theme_dir=theme_dir), found)
+
+    assert build(True) == build(False)
+    assert area_counts["miss"] > 0 and area_counts["hit"] == 0

@@ -1,9 +1,13 @@
-"""Two fixes to WeasyPrint 70's footnote layout, applied in pubconv's process.
+"""Fixes to WeasyPrint 70's footnote layout, for pubconv's own renders only.
 
-Both concern notes with ``footnote-policy: line`` (as ``print.css`` sets); notes
-with another policy are laid out exactly as WeasyPrint does.  Each used to cost
-pubconv a repair and a whole new layout of the document (``notes``), which
-is most of what a PDF cost above WeasyPrint's own time (``docs/performance.md``).
+What this module owns: the fixes, the scope they apply in, and the guard that
+switches them off when WeasyPrint is not the code they were written against.
+``notes`` calls :func:`render`; nothing else in WeasyPrint changes.
+
+The fixes concern notes with ``footnote-policy: line`` (as the writer's
+``notes-mechanics.css`` sets); notes with another policy are laid out exactly
+as WeasyPrint does.  Each used to cost pubconv a repair and a whole new layout
+of the document (``notes``).
 
 1. **A note is never moved off its call's page to make room for body text.**
    When a paragraph's next line overflows the page but breaking there would
@@ -23,29 +27,60 @@ is most of what a PDF cost above WeasyPrint's own time (``docs/performance.md``)
    the page goes overleaf with its call, as before).  A note called after a
    note that runs on follows it overleaf, and its call's line stays.
 
-   State, on WeasyPrint's ``LayoutContext``: ``_pc_cut`` (note, height): this
-   page's note area ends inside its last note, at that margin-box height;
-   ``_pc_carry`` (page number, note, skip stack): where that note resumes,
-   handed to the next page, which lays its note area out from that skip stack
-   (``_pc_head``).  At the end of the page the note goes to the front of
-   WeasyPrint's reported notes.
+   State, on :class:`FixedLayoutContext`: ``_pc_cut`` (note, height, skip
+   stack): this page's note area ends inside its last note, at that
+   margin-box height; ``_pc_carry`` (page number, note, skip stack): where that
+   note resumes, handed to the next page, which lays its note area out from
+   that skip stack (``_pc_head``).  At the end of the page the note goes to the
+   front of WeasyPrint's reported notes.
 
-The fixes rewrite a few lines of WeasyPrint's own functions from their source
-(``inspect.getsource``), so they follow the installed version exactly, and
-replace three small methods of ``LayoutContext``.  If a line is not found
-(another WeasyPrint), nothing is changed: ``notes`` still checks every
-layout and repairs it in the XHTML, one extra layout at a time.
-``tests/writers/test_weasyprint_fixes.py`` shows what each fix changes.
+3. **No float noise in "does the note area overflow".**  WeasyPrint compares
+   two sums of the same heights exactly; a difference of 2e-13 px defers a
+   note that fits.  Here the comparison has WeasyPrint's own ``overflows``
+   tolerance.
+
+4. **Incremental note areas** (not a fault, a cost): WeasyPrint lays the
+   whole note area out again each time a note is added or taken back;
+   :class:`FixedLayoutContext` measures it note by note (``footnote_area``),
+   with the same heights, and lays it out whole only where that is not exact.
+
+**Scope.**  The fixes live in :class:`FixedLayoutContext` (a ``LayoutContext``
+subclass) and :class:`FixedDocument` (a ``Document`` subclass that builds
+one); :func:`render` lays a document out with them.  Two of WeasyPrint's
+module functions have no hook a subclass can reach (``_linebox_layout`` and
+``make_page`` are looked up as module globals), so while a pubconv render runs
+they are replaced by dispatchers that call pubconv's recompiled version for a
+:class:`FixedLayoutContext` and WeasyPrint's original for any other context;
+when the last pubconv render ends, the originals are put back.  Importing this
+module changes nothing in WeasyPrint; a document that someone else renders in
+the same process, even at the same time in another thread, is laid out by
+WeasyPrint as released.
+
+**Guard.**  Every WeasyPrint function that the fixes copy, rewrite, override
+or call with its internal signature is listed in :data:`EXPECTED` with the
+sha256 of its source.  If one differs (another WeasyPrint), or a rewritten line
+is not found, the fixes are off: :func:`render` lays out as released,
+:func:`problems` says why, and ``notes`` reports a ``weasyprint-fixes-off``
+warning with every PDF (the checks and repairs still put every note right, one
+extra layout at a time).  ``docs/weasyprint-upstream.md`` is the upstream
+report for each fix; ``tests/writers/test_weasyprint_fixes.py`` shows what
+each one changes.
 """
 from __future__ import annotations
 
+import hashlib
 import inspect
 import math
 import textwrap
+import threading
 from contextlib import contextmanager
 
+from weasyprint import DEFAULT_OPTIONS, LOGGER
+from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes, build
 from weasyprint.layout import LayoutContext, block, page
+
+from .footnote_area import AreaCache
 
 #: Fix 1: no "report footnotes" while the page holds a note that must stay with its call.
 _REPORT = "report = not context.in_column and can_break_now and not could_break_before"
@@ -70,31 +105,292 @@ _FINAL_AREA_FIXED = "    footnote_area = _pc_final_area(context, footnote_area, 
 #: Slack kept between a cut note area and the line above it, in px (float noise).
 _EPSILON = 0.01
 
-#: WeasyPrint's own functions and methods, as found at import.
-_ORIGINAL = {
-    "linebox": block._linebox_layout,
-    "make_page": page.make_page,
-    "update": LayoutContext._update_footnote_area,
-    "layout": LayoutContext.layout_footnote,
-    "unlayout": LayoutContext.unlayout_footnote,
+#: The WeasyPrint code the fixes were written against: sha256 of ``inspect.getsource`` of each
+#: function they rewrite (R), override or copy (O), or call with its internal signature (C).
+EXPECTED = {
+    # R: fixes 1 and 2 rewrite three of its lines
+    "layout.block._linebox_layout": "e07bbe000974787ee370be1f419a01a21b327a1a1e3025a65afd47589060883d",
+    # R: fix 2 rewrites the final note area's layout
+    "layout.page.make_page": "656f183328e8b1b56311a342621442056c067422958dcaf6730acdfb6c7b8971",
+    # O: copied into FixedLayoutContext with the area laid out by _layout_area (fixes 2, 3)
+    "layout.LayoutContext._update_footnote_area":
+        "2e317e4b066fb80cb369a41cd6f054a127722f9961c18ef4d6e1eef93673c4c1",
+    # O: reimplemented in FixedLayoutContext (fix 2)
+    "layout.LayoutContext.layout_footnote": "5075f64aaae4a32d2ad552f8cc2e73e0bb833b79f9d586d7e23ab041b5fe83bd",
+    # O: wrapped in FixedLayoutContext (fix 2)
+    "layout.LayoutContext.unlayout_footnote": "c7c223cf4a0fda5451c7da9f5a95603c21dda3f8286000c989b942ca71d58bfc",
+    # C: how the context is built and a rendering made, reached through FixedDocument
+    "document.Document._build_layout_context":
+        "2b072254ab89701b33ddec26648e88cf1978480e7fae081b6cfad43b5f1346dc",
+    "document.Document._render": "ebaceeb0fa8e79aaeb199a269e2748e2b36f6d95e98b7089e0dbc963bbca54d8",
+    # C: the note area is laid out with it, from a skip stack and to a height
+    "layout.block.block_level_layout": "c1301dde9284e24519ee0432b508d6cd79768018d2564d4066f0fdf103982dd6",
+    # O, C: footnote_area runs this loop one note at a time and copies its tail
+    "layout.block.block_container_layout": "65842ca53a8391ebad539e7ff642eec2f429e981df4396590c37c7b0a0e524dc",
+    # C: footnote_area lays out each note with these, as the loop above does
+    "layout.block._in_flow_layout": "c2537262836dd9812b584633bee887846dba6de921b3b31bff299c5ba29e6dca",
+    "layout.block.block_box_layout": "a6279066e3d9ff7d2efe70280d14eddd38bfbfa3f132ebf76011ecc8f4ca5a22",
+    # C: footnote_area builds each note's anonymous boxes on its own (the area's, note by note)
+    "formatting_structure.build.create_anonymous_boxes":
+        "f1e76cc779a8985537b04c91ed408f44ac5c5eb652552898fcb9eb01bf02f033",
+    # C: reporting a note takes it out of the area through _update_footnote_area
+    "layout.LayoutContext.report_footnote": "f05bad3895c6824c591301212219c70ab11c11df9277695eea639ea80baf1ee0",
 }
-_FIXED: dict = {}
 
-#: Whether the fixes are in force in this process.
-applied = False
+_lock = threading.Lock()
+_local = threading.local()
+#: name -> the function as found in WeasyPrint; filled by _prepare()
+_ORIGINAL: dict = {}
+#: name -> pubconv's recompiled version; filled by _prepare()
+_FIXED: dict = {}
+_problems: list[str] | None = None
+_depth = 0
+_saved: tuple | None = None
+
+
+# ---------------------------------------------------------------- the guard
+
+
+def _source_hash(obj) -> str | None:
+    try:
+        return hashlib.sha256(inspect.getsource(obj).encode("utf-8")).hexdigest()
+    except (OSError, TypeError):
+        return None
+
+
+def _lookup(name: str):
+    """The WeasyPrint object called ``name`` in :data:`EXPECTED` (``layout.block._linebox_layout``)."""
+    import importlib
+
+    parts = name.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            obj = importlib.import_module("weasyprint." + ".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attr in parts[cut:]:
+            obj = obj.__dict__[attr] if isinstance(obj, type) and attr in obj.__dict__ else getattr(obj, attr, None)
+            if isinstance(obj, (classmethod, staticmethod)):
+                obj = obj.__func__
+        return obj
+    return None
+
+
+def problems() -> list[str]:
+    """Why the fixes are off in this process (``[]``: they are in force); computed once."""
+    global _problems
+    with _lock:
+        if _problems is None:
+            _problems = _prepare()
+        return list(_problems)
+
+
+def in_force() -> bool:
+    """Whether :func:`render` lays documents out with the fixes."""
+    return not problems()
+
+
+def _prepare() -> list[str]:
+    found = []
+    for name, digest in EXPECTED.items():
+        obj = _lookup(name)
+        if obj is None:
+            found.append(f"{name} is missing")
+        elif _source_hash(obj) != digest:
+            found.append(f"{name} has changed")
+    if found:
+        return found
+    _ORIGINAL.update(linebox=block._linebox_layout, make_page=page.make_page)
+    linebox = _rewrite(block, _ORIGINAL["linebox"], [(_REPORT, _REPORT_FIXED), (_LAYOUT_CALL, _LAYOUT_CALL_FIXED),
+                                                     (_LINE_POLICY, _LINE_POLICY_FIXED)],
+                       {"_pc_room_top": _room_top})
+    make_page = _rewrite(page, _ORIGINAL["make_page"], [(_FINAL_AREA, _FINAL_AREA_FIXED)],
+                         {"_pc_final_area": _final_area})
+    if linebox is None:
+        found.append("a line of layout.block._linebox_layout is not found")
+    if make_page is None:
+        found.append("a line of layout.page.make_page is not found")
+    if not found:
+        _FIXED.update(linebox=linebox, make_page=make_page)
+    return found
+
+
+def _rewrite(module, function, replacements: list[tuple[str, str]], helpers: dict):
+    """``function`` recompiled from its source with ``replacements``; None if one is not found once.
+
+    The copy runs in a copy of ``module``'s namespace: WeasyPrint's module is not changed.
+    """
+    try:
+        source = textwrap.dedent(inspect.getsource(function))
+    except (OSError, TypeError):
+        return None
+    for old, new in replacements:
+        if source.count(old) != 1:
+            return None
+        source = source.replace(old, new)
+    namespace = dict(module.__dict__, **helpers)
+    exec(compile(source, module.__file__, "exec"), namespace)  # noqa: S102 - WeasyPrint's own source
+    return namespace[function.__name__]
+
+
+# ---------------------------------------------------------------- the scope
+
+
+def _linebox_layout(context, *args, **kwargs):
+    """In ``layout.block`` while a pubconv render runs: the fixed version for pubconv's contexts only."""
+    if isinstance(context, FixedLayoutContext):
+        return _FIXED["linebox"](context, *args, **kwargs)
+    return _ORIGINAL["linebox"](context, *args, **kwargs)
+
+
+def _make_page(context, *args, **kwargs):
+    """In ``layout.page`` while a pubconv render runs: the fixed version for pubconv's contexts only."""
+    if isinstance(context, FixedLayoutContext):
+        return _fixed_make_page(context, *args, **kwargs)
+    return _ORIGINAL["make_page"](context, *args, **kwargs)
+
+
+@contextmanager
+def _entered():
+    """Route WeasyPrint's two module-level calls through the dispatchers, for the duration."""
+    global _depth, _saved
+    with _lock:
+        if _depth == 0:
+            _saved = (block._linebox_layout, page.make_page)
+            block._linebox_layout, page.make_page = _linebox_layout, _make_page
+        _depth += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _depth -= 1
+            if _depth == 0:
+                block._linebox_layout, page.make_page = _saved
+                _saved = None
+
+
+@contextmanager
+def suspended():
+    """In this thread, :func:`render` lays out as released for the duration (tests, benchmarks)."""
+    before = getattr(_local, "suspended", False)
+    _local.suspended = True
+    try:
+        yield
+    finally:
+        _local.suspended = before
+
+
+def render(html, **options):
+    """``html.render(**options)`` with the fixes when they are in force (a :class:`FixedDocument`)."""
+    if getattr(_local, "suspended", False) or not in_force():
+        return html.render(**options)
+    for unknown in sorted(set(options) - set(DEFAULT_OPTIONS)):
+        LOGGER.error("Unknown rendering option: %s.", unknown)
+    merged = DEFAULT_OPTIONS.copy()
+    merged.update(options)
+    with _entered():
+        return FixedDocument._render(html, None, None, None, merged)
+
+
+class FixedDocument(Document):
+    """A WeasyPrint ``Document`` laid out with a :class:`FixedLayoutContext`."""
+
+    @classmethod
+    def _build_layout_context(cls, *args, **kwargs):
+        context = super()._build_layout_context(*args, **kwargs)
+        context.__class__ = FixedLayoutContext  # built by WeasyPrint; only its methods differ
+        context._pc_reset()
+        return context
 
 
 # ---------------------------------------------------------------- the note area
 
 
-def _state(context) -> None:
-    if not hasattr(context, "_pc_cut"):
-        context._pc_cut = context._pc_head = context._pc_carry = None
+class FixedLayoutContext(LayoutContext):
+    """WeasyPrint's ``LayoutContext`` with fixes 2 and 3 and incremental note areas (the module docstring)."""
+
+    #: Measure note areas note by note (``footnote_area``); False: lay the whole area out each time.
+    _pc_incremental = True
+    #: Tests: also lay each area out whole and append any difference to ``_pc_mismatches``.
+    _pc_verify = False
+    _pc_mismatches: list = []
+
+    def _pc_reset(self) -> None:
+        self._pc_cut = self._pc_head = self._pc_carry = self._pc_area = None
+
+    def _pc_measure(self):
+        """(area box with its height, its last note's box) measured incrementally; None: not here."""
+        if not self._pc_incremental or self._pc_cut is not None:
+            return None
+        cache = self._pc_area
+        if cache is None or not cache.fits(self):
+            cache = self._pc_area = AreaCache(self, self.current_footnote_area)
+        measured = cache.measure(self, self.current_page_footnotes)
+        if measured is not None and self._pc_verify:
+            whole, _ = _layout_area(self, self.current_footnote_area, None)
+            mine, last = measured
+            theirs = whole.children[-1]
+            if (mine.height, mine.margin_height(), mine.position_y, last.position_y, last.margin_height()) != \
+                    (whole.height, whole.margin_height(), whole.position_y, theirs.position_y, theirs.margin_height()):
+                self._pc_mismatches.append((self.current_page, len(self.current_page_footnotes),
+                                            mine.height, whole.height))
+        return measured
+
+    def _update_footnote_area(self):
+        """``LayoutContext._update_footnote_area``, the area measured note by note or laid out whole."""
+        if self.current_footnote_area.height != "auto" and not self.in_column:
+            self.page_bottom += self.current_footnote_area.margin_height()
+        self.current_footnote_area.children = self.current_page_footnotes
+        if self.current_footnote_area.children:
+            measured = self._pc_measure()
+            if measured is None:
+                footnote_area, _ = _layout_area(self, self.current_footnote_area, _cut_height(self))
+                last_child = footnote_area.children[-1]
+            else:
+                footnote_area, last_child = measured
+            self.current_footnote_area.height = footnote_area.height
+            if not self.in_column:
+                self.page_bottom -= footnote_area.margin_height()
+            last_child_bottom = last_child.position_y + last_child.margin_height() - last_child.margin_bottom
+            footnote_area_bottom = (footnote_area.position_y + footnote_area.margin_height()
+                                    - footnote_area.margin_bottom)
+            return self.overflows(footnote_area_bottom, last_child_bottom)  # fix 3
+        self.current_footnote_area.height = 0
+        if not self.in_column:
+            self.page_bottom -= self.current_footnote_area.margin_height()
+        return False
+
+    def layout_footnote(self, footnote, room_top: float | None = None):
+        """Add a note to the page's area, cutting it if it does not fit; whether it overflows.
+
+        ``room_top`` is where the area may begin: below the call's line, or
+        ``None`` for a note carried to the top of a page.
+        """
+        if self._pc_carry is not None and self._pc_carry[1] is footnote and not self.current_page_footnotes:
+            self._pc_head = self._pc_carry[2]  # the note that runs on from the page before
+        self._pc_carry = None
+        self.footnotes.remove(footnote)
+        self.current_page_footnotes.append(footnote)
+        if self._pc_cut is not None:  # the page's notes already end in a cut: this one follows overleaf
+            self._update_footnote_area()
+            return True
+        overflow = self._update_footnote_area()
+        # Too tall for the note area, or pushing the page's foot above the call's line.
+        if (overflow or (room_top is not None and self.overflows(self.page_bottom, room_top))) \
+                and not self.in_column and footnote.style["footnote_policy"] == "line" \
+                and not self.reported_footnotes and _cut_last(self, footnote, room_top):
+            return False
+        return overflow
+
+    def unlayout_footnote(self, footnote):
+        """``LayoutContext.unlayout_footnote``; a cut note taken off the page is whole again."""
+        if self._pc_cut is not None and self._pc_cut[0] is footnote:
+            self._pc_cut = None
+        return super().unlayout_footnote(footnote)
 
 
 def _layout_area(context, area, height: float | None, page_is_empty: bool = True, **kwargs):
     """Lay out a copy of the note area from this page's continued note, stopping at ``height``."""
-    _state(context)
     # A continued or cut area keeps its rule, margins and padding on every page (WeasyPrint would
     # slice them off the fragment, and then draw more than the room it reserved).
     area.style["box_decoration_break"] = "clone"
@@ -107,52 +403,7 @@ def _layout_area(context, area, height: float | None, page_is_empty: bool = True
 
 
 def _cut_height(context) -> float | None:
-    return context._pc_cut[1] if getattr(context, "_pc_cut", None) else None
-
-
-def _update_footnote_area(self):
-    """``LayoutContext._update_footnote_area``, with the area laid out by :func:`_layout_area`."""
-    if self.current_footnote_area.height != "auto" and not self.in_column:
-        self.page_bottom += self.current_footnote_area.margin_height()
-    self.current_footnote_area.children = self.current_page_footnotes
-    if self.current_footnote_area.children:
-        footnote_area, _ = _layout_area(self, self.current_footnote_area, _cut_height(self))
-        self.current_footnote_area.height = footnote_area.height
-        if not self.in_column:
-            self.page_bottom -= footnote_area.margin_height()
-        last_child = footnote_area.children[-1]
-        last_child_bottom = last_child.position_y + last_child.margin_height() - last_child.margin_bottom
-        footnote_area_bottom = (footnote_area.position_y + footnote_area.margin_height()
-                                - footnote_area.margin_bottom)
-        return last_child_bottom > footnote_area_bottom
-    self.current_footnote_area.height = 0
-    if not self.in_column:
-        self.page_bottom -= self.current_footnote_area.margin_height()
-    return False
-
-
-def _layout_footnote(self, footnote, room_top: float | None = None):
-    """Add a note to the page's area, cutting it if it does not fit; whether it overflows.
-
-    ``room_top`` is where the area may begin: below the call's line, or
-    ``None`` for a note carried to the top of a page.
-    """
-    _state(self)
-    if self._pc_carry is not None and self._pc_carry[1] is footnote and not self.current_page_footnotes:
-        self._pc_head = self._pc_carry[2]  # the note that runs on from the page before
-    self._pc_carry = None
-    self.footnotes.remove(footnote)
-    self.current_page_footnotes.append(footnote)
-    if self._pc_cut is not None:  # the page's notes already end in a cut: this one follows overleaf
-        self._update_footnote_area()
-        return True
-    overflow = self._update_footnote_area()
-    # Too tall for the note area, or pushing the page's foot above the call's line.
-    if (overflow or (room_top is not None and self.overflows(self.page_bottom, room_top))) \
-            and not self.in_column and footnote.style["footnote_policy"] == "line" \
-            and not self.reported_footnotes and _cut_last(self, footnote, room_top):
-        return False
-    return overflow
+    return context._pc_cut[1] if context._pc_cut else None
 
 
 def _cut_last(context, footnote, room_top: float | None) -> bool:
@@ -181,22 +432,13 @@ def _cut_last(context, footnote, room_top: float | None) -> bool:
     return True
 
 
-def _unlayout_footnote(self, footnote):
-    """``LayoutContext.unlayout_footnote``; a cut note taken off the page is whole again."""
-    _state(self)
-    if self._pc_cut is not None and self._pc_cut[0] is footnote:
-        self._pc_cut = None
-    return _ORIGINAL["unlayout"](self, footnote)
-
-
-def _make_page(context, root_box, page_type, resume_at, page_number, page_state):
+def _fixed_make_page(context, root_box, page_type, resume_at, page_number, page_state):
     """``layout.page.make_page``, handing a note that runs on to the next page."""
-    _state(context)
     carry = context._pc_carry
     if carry is not None and not (carry[0] == page_number - 1 and context.reported_footnotes
                                   and context.reported_footnotes[0] is carry[1]):
         carry = None  # not from the page just made: never resume a note from a stale place
-    context._pc_carry, context._pc_cut, context._pc_head = carry, None, None
+    context._pc_carry, context._pc_cut, context._pc_head, context._pc_area = carry, None, None, None
     try:
         result = _FIXED["make_page"](context, root_box, page_type, resume_at, page_number, page_state)
         if context._pc_cut is not None:
@@ -207,7 +449,7 @@ def _make_page(context, root_box, page_type, resume_at, page_number, page_state)
             context._pc_carry = None
         return result
     finally:
-        context._pc_cut = context._pc_head = None
+        context._pc_cut = context._pc_head = context._pc_area = None
 
 
 def _room_top(line_bottom: float, bottom_space: float) -> float:
@@ -219,63 +461,3 @@ def _final_area(context, footnote_area, positioned_boxes):
     laid, _ = _layout_area(context, footnote_area, _cut_height(context), page_is_empty=True,
                            absolute_boxes=positioned_boxes, fixed_boxes=positioned_boxes)
     return laid
-
-
-# ---------------------------------------------------------------- applying them
-
-
-def _rewrite(module, function, replacements: list[tuple[str, str]], helpers: dict):
-    """``function`` recompiled from its source with ``replacements``; None if one is not found once."""
-    try:
-        source = textwrap.dedent(inspect.getsource(function))
-    except (OSError, TypeError):
-        return None
-    for old, new in replacements:
-        if source.count(old) != 1:
-            return None
-        source = source.replace(old, new)
-    namespace = dict(module.__dict__, **helpers)
-    exec(compile(source, module.__file__, "exec"), namespace)  # noqa: S102 - WeasyPrint's own source
-    return namespace[function.__name__]
-
-
-def _install(functions: dict) -> None:
-    block._linebox_layout = functions["linebox"]
-    page.make_page = functions["page"]
-    LayoutContext._update_footnote_area = functions["update"]
-    LayoutContext.layout_footnote = functions["layout"]
-    LayoutContext.unlayout_footnote = functions["unlayout"]
-
-
-def apply() -> bool:
-    """Apply both fixes once per process (both or neither); whether they are in force."""
-    global applied
-    if applied:
-        return True
-    linebox = _rewrite(block, _ORIGINAL["linebox"], [(_REPORT, _REPORT_FIXED), (_LAYOUT_CALL, _LAYOUT_CALL_FIXED),
-                                                     (_LINE_POLICY, _LINE_POLICY_FIXED)],
-                       {"_pc_room_top": _room_top})
-    make_page = _rewrite(page, _ORIGINAL["make_page"], [(_FINAL_AREA, _FINAL_AREA_FIXED)],
-                         {"_pc_final_area": _final_area})
-    if linebox is None or make_page is None:
-        return False
-    _FIXED.update(linebox=linebox, make_page=make_page)
-    _install({"linebox": linebox, "page": _make_page, "update": _update_footnote_area,
-              "layout": _layout_footnote, "unlayout": _unlayout_footnote})
-    applied = True
-    return True
-
-
-@contextmanager
-def suspended():
-    """WeasyPrint exactly as released, for the duration (tests and benchmarks compare the two)."""
-    if not applied:
-        yield
-        return
-    _install({"linebox": _ORIGINAL["linebox"], "page": _ORIGINAL["make_page"], "update": _ORIGINAL["update"],
-              "layout": _ORIGINAL["layout"], "unlayout": _ORIGINAL["unlayout"]})
-    try:
-        yield
-    finally:
-        _install({"linebox": _FIXED["linebox"], "page": _make_page, "update": _update_footnote_area,
-                  "layout": _layout_footnote, "unlayout": _unlayout_footnote})
