@@ -82,6 +82,10 @@ class KeyMaker:
         if override not in self._themes:
             self._themes[override] = _theme_fingerprint(override)
         h = hashlib.sha256()
+        from .readers import inputs
+
+        for extra in inputs(job.source):  # a .docx's sidecar <stem>.yaml decides its metadata
+            h.update(extra.name.encode() + b"\0" + extra.read_bytes() + b"\0")
         for part in (__version__, job.source.read_bytes(), cfg_bytes, self._themes[override],
                      ",".join(job.formats), repr(sorted(job.options.items())), str(job.form), str(job.strict),
                      os.environ.get("SOURCE_DATE_EPOCH", "")):

@@ -8,8 +8,8 @@ configuration.  Writers read only the result.
 
 Order (``TRANSFORMS``):
 
-1. ``citations``  author-date citations linked to the reference list (Markdown forms only)
-2. ``floats``     figures and tables numbered in document order (Markdown forms only)
+1. ``citations``  author-date citations linked to the reference list (forms the readers build)
+2. ``floats``     figures and tables numbered in document order (forms the readers build)
 3. ``publisher``  what the document leaves out, from ``pubconv.toml`` (every form)
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from ..errors import Report
 from . import citations, publisher
 
 #: the source forms whose trees the readers build (the XML form arrives finished)
-MARKDOWN_FORMS = frozenset({"authoring", "extracted"})
+MARKDOWN_FORMS = frozenset({"authoring", "extracted", "docx"})
 
 
 @dataclass(frozen=True)
