@@ -199,9 +199,14 @@ class BodyReader:
         value = ind.get(w("left")) or ind.get(w("start")) or "0"
         return int(value) if value.lstrip("-").isdigit() else 0
 
-    def _paragraph(self, p: etree._Element, out: list, lists: "_Lists", top: bool) -> None:
-        self.para_no += 1
+    def _count(self) -> None:
+        """One more paragraph: the body's count, or the note's own."""
+        if self.scope.label is None:
+            self.para_no += 1
         self.scope.count += 1
+
+    def _paragraph(self, p: etree._Element, out: list, lists: "_Lists", top: bool) -> None:
+        self._count()
         where = self.where()
         role, sid = self._role(p)
         mark = p.find(f"{w('pPr')}/{w('rPr')}")
@@ -310,7 +315,7 @@ class BodyReader:
     # ------------------------------------------------------------ tables
 
     def _table(self, tbl: etree._Element) -> etree._Element | None:
-        where = self.where() if self.scope.label else f"paragraph {self.para_no + 1}"
+        where = Scope(self.scope.label, self.scope.count + 1).where(self.para_no + 1)
         head, body = [], []
         for tr in tbl.iter(w("tr")):
             if _owner_table(tr) is not tbl:
@@ -348,12 +353,11 @@ class BodyReader:
                 self.note_once("docx-merged-cells")
             if vmerge is not None and vmerge.get(w("val")) != "restart":
                 for p in tc.iter(w("p")):
-                    self.para_no += 1
+                    self._count()
                 return cell
         first = True
         for p in tc.iter(w("p")):
-            self.para_no += 1
-            self.scope.count += 1
+            self._count()
             if _owner_table(p) is not _owner_table(tc):
                 self.note_once("docx-nested-table")
             piece = E("p")

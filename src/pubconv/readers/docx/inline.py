@@ -16,11 +16,17 @@ _ORDER = ("strong", "em", "sup", "sub", "code")
 
 
 class Inline:
-    """Builds the inline content of one container (a ``p``, ``heading``, ``cell``...)."""
+    """Builds the inline content of one container (a ``p``, ``heading``, ``cell``...).
+
+    Spaces between runs wait for the next text: they stay inside the formatting
+    that text shares with the open elements, so ``<strong>a</strong> <strong>b</strong>``
+    becomes ``<strong>a b</strong>`` while ``<strong>a</strong> b`` keeps its space outside.
+    """
 
     def __init__(self, container: etree._Element):
         self.container = container
         self.stack: list[tuple[tuple, etree._Element]] = []  # (key, element)
+        self.space = ""
 
     def _want(self, marks: tuple[str, ...], link: str | None) -> list[tuple]:
         keys: list[tuple] = [("link", link)] if link else []
@@ -32,6 +38,9 @@ class Inline:
         while common < len(self.stack) and common < len(keys) and self.stack[common][0] == keys[common]:
             common += 1
         del self.stack[common:]
+        if self.space:
+            append(self.top(), self.space)
+            self.space = ""
         for key in keys[common:]:
             el = E("link", href=key[1]) if key[0] == "link" else E(key[0])
             self.top().append(el)
@@ -44,8 +53,8 @@ class Inline:
     def text(self, s: str, marks: tuple[str, ...] = (), link: str | None = None) -> None:
         if not s:
             return
-        if not s.strip() and "code" not in marks and all(k[0] in ("strong", "em") for k, _ in self.stack):
-            append(self.top(), s)  # a space between two runs of one emphasis does not split them
+        if not s.strip() and "code" not in marks:
+            self.space += s
             return
         append(self._sync(self._want(marks, link)), s)
 
