@@ -223,12 +223,12 @@ class BodyReader:
         figures: list[etree._Element] = []
         boxes_before = len(self.text_boxes)
         self._inline(p, container, figures=figures, allow_figures=True)
-        strip_edges(container)
-        drop_empty(container)
-        if mark_deleted:
+        if mark_deleted and not figures:
             self._revision("del")
             self.carry = container
             return
+        strip_edges(container)
+        drop_empty(container)
         boxes = self.text_boxes[boxes_before:]
         del self.text_boxes[boxes_before:]
         empty = is_empty(container)
