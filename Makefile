@@ -10,14 +10,16 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 APT_PACKAGES = python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-texgyre \
                default-jdk-headless poppler-utils libxml2-utils
+# Only the tests need these: LibreOffice regenerates a .docx fixture (tests/readers/test_docx.py).
+TEST_APT_PACKAGES = libreoffice-writer-nogui
 
-.PHONY: demo test sysdeps install bench clean
+.PHONY: demo test sysdeps testdeps install bench clean
 
 demo: sysdeps $(VENV)/.installed
 	$(VENV)/bin/pubconv convert fixtures/sample/comment-118.md --to pdf,epub,jats,xml -o out/demo
 	@echo "open out/demo/comment-118.pdf"
 
-test: sysdeps $(VENV)/.installed
+test: sysdeps testdeps $(VENV)/.installed
 	$(PY) -m pytest -q
 
 install: $(VENV)/.installed
@@ -46,6 +48,17 @@ sysdeps:
 	  else \
 	    echo "missing system packages:$$missing"; \
 	    echo "run: sudo apt-get install -y $(APT_PACKAGES)"; exit 1; \
+	  fi; \
+	fi
+
+testdeps:
+	@if ! command -v soffice >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing test packages: $(TEST_APT_PACKAGES)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_APT_PACKAGES) >/dev/null; \
+	  else \
+	    echo "missing test packages: $(TEST_APT_PACKAGES) (tests that need them are skipped; CI=true fails them)"; \
+	    echo "run: sudo apt-get install -y $(TEST_APT_PACKAGES)"; \
 	  fi; \
 	fi
 
