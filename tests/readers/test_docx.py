@@ -447,3 +447,44 @@ def test_from_docx_and_folders(tmp_path, capsys):
     assert "not a .docx" in capsys.readouterr().err
     doc = read_bytes((DOCX / "pandoc-notes.docx").read_bytes(), str(tmp_path / "c.bin"), Collector(), form="docx")
     assert len(doc.xpath("//p:note")) == 3
+
+
+def test_byline_custom_marks_text_boxes_and_merged_cells(tmp_path):
+    fn = notes("footnote", ("1", p("Views are the authors’ own.")))
+    st = styles(style("Title", "Title"), style("Hyperlink", "Hyperlink", kind="character",
+                                                extra='<w:rPr><w:u w:val="single"/></w:rPr>'))
+    box = ('<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><wp:docPr id="2" name="Box"/>'
+           '<a:graphic><a:graphicData><w:txbxContent>' + p("Boxed text.") + '</w:txbxContent></a:graphicData>'
+           '</a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent>' + p("Boxed text.")
+           + '</w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r>')
+    table = ('<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr>' + p("Wide") + '</w:tc></w:tr>'
+             '<w:tr><w:tc>' + p("a") + '</w:tc><w:tc>' + p("b") + p("b2") + '</w:tc></w:tr></w:tbl>')
+    body = (p("T", style="Title") + p("By Ana Sá, Director of Studies and Jonas Lindqvist")
+            + p("Text", '<w:r><w:footnoteReference w:customMarkFollows="1" w:id="1"/><w:t>*</w:t></w:r>', " on.",
+                r("plain link look", '<w:rStyle w:val="Hyperlink"/>'))
+            + p("Anchor.", box) + table)
+    doc, found = read(package(body, parts={"styles": st, "footnotes": fn}), tmp_path)
+    assert [a.findtext("p:name/p:family", namespaces=XPATH_NS) for a in doc.xpath("//p:author")] == ["Sá",
+                                                                                                     "Lindqvist"]
+    first = doc.xpath("//p:body/p:p")[0]
+    assert text_of(first) == "Text on.plain link look" and text_of(first, notes=True).count("*") == 0
+    assert [text_of(x) for x in doc.xpath("//p:body/p:p")][1:] == ["Anchor.", "Boxed text."]
+    assert without_positions(doc.find(".//p:tbody")).count("b<br></br>b2") == 1
+    assert codes(found) == ["docx-text-box", "docx-merged-cells", "docx-author"]
+
+
+def test_strict_ooxml_namespaces(tmp_path):
+    strict = NSDECL.replace("http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+                            "http://purl.oclc.org/ooxml/wordprocessingml/main")
+    document = f'<?xml version="1.0"?><w:document {strict}><w:body>{p("Strict body.")}</w:body></w:document>'
+    doc, _ = read(package("", document=document, core="<dc:title>Strict</dc:title>"), tmp_path)
+    assert text_of(doc.find(".//p:body/p:p")) == "Strict body."
+
+
+def test_a_zip_bomb_on_the_command_line(tmp_path, capsys):
+    bomb = tmp_path / "bomb.docx"
+    bomb.write_bytes(package(p("T"), members={"word/media/zeros.bin": b"\0" * (4 * 1024 * 1024)}))
+    assert main(["convert", str(bomb), "--to", "xml", "-o", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and f"{bomb}: error: package member 'word/media/zeros.bin' inflates" in err
+    assert "[zip-bomb]" in err and not (tmp_path / "out" / "bomb.pubconv.xml").exists()

@@ -231,7 +231,14 @@ def _meta(pkg: Package, reader: BodyReader, path: str, report: Report, lang: str
         parts["title"] = E("title", core["title"], where="docProps/core.xml")
     if front.subtitle is not None:
         parts["subtitle"] = front.subtitle
-    names = [(n, where) for line, where in front.authors for n in _names(line)]
+    names = []
+    for line, where in front.authors:
+        for name in _names(line):
+            if _is_name(name):
+                names.append((name, where))
+            else:
+                warn(report, "docx-author", f"{name!r} in the author line does not look like a name; left out "
+                     "(give the authors in a sidecar .yaml to be exact)", SourcePos(path, where=where))
     if not names and core.get("creator"):
         names = [(n, "docProps/core.xml") for n in _SPLIT_AUTHORS.split(core["creator"]) if n.strip()]
     if names:
@@ -282,6 +289,13 @@ def _meta(pkg: Package, reader: BodyReader, path: str, report: Report, lang: str
 def _names(line: str) -> list[str]:
     line = re.sub(r"^by\s+", "", line.strip(), flags=re.I)
     return [n.strip() for n in _SPLIT_AUTHORS.split(line) if n.strip()]
+
+
+def _is_name(text: str) -> bool:
+    """A person's name: up to six words, each capitalised or a particle (van, de, al...)."""
+    words = text.split()
+    return 0 < len(words) <= 6 and all(
+        w_[0].isupper() or w_.lower() in _common._PARTICLES or w_[0] in "(’'" for w_ in words)
 
 
 def _sidecar_meta(side: Path, report: Report) -> tuple[etree._Element, str | None]:

@@ -32,6 +32,13 @@ _M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 _IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
 #: descend into these wrappers as if they were not there
 _TRANSPARENT = {w("smartTag"), w("customXml"), w("dir"), w("bdo"), w("ins"), w("moveTo")}
+#: paragraph content that holds no text of the document
+_PARA_IGNORED = {w("pPr"), w("del"), w("moveFrom"), w("commentRangeEnd"), w("bookmarkEnd"), w("proofErr"),
+                 w("permStart"), w("permEnd")}
+#: run content that holds no text of the document
+_RUN_IGNORED = {w("rPr"), w("delText"), w("delInstrText"), w("instrText"), w("footnoteRef"), w("endnoteRef"),
+                w("annotationRef"), w("separator"), w("continuationSeparator"), w("lastRenderedPageBreak"),
+                w("drawing"), w("pict"), w("object"), f"{{{_MC}}}AlternateContent"}
 _HYPERLINK_FIELD = re.compile(r'^\s*HYPERLINK\s+(?:"([^"]*)"|(\S+))?(?:.*?\\l\s+"([^"]*)")?', re.S)
 #: quote by indentation: a body paragraph indented at least this much (twips; 567 = 1 cm)
 QUOTE_INDENT = 567
@@ -418,6 +425,9 @@ class BodyReader:
             elif tag in (f"{{{_M}}}oMath", f"{{{_M}}}oMathPara"):
                 self.note_once("docx-math")
                 b.text("".join(t.text or "" for t in child.iter(f"{{{_M}}}t")), (), link)
+            elif tag not in _PARA_IGNORED and next(child.iter(w("t")), None) is not None:
+                self.note_once("docx-unknown")  # markup this reader does not know: its text is kept
+                self._walk(child, b, link, figures, container)
 
     def _link_target(self, hl: etree._Element) -> str | None:
         rid = hl.get(f"{{{_R}}}id")
@@ -445,16 +455,7 @@ class BodyReader:
             direct = run_props(rpr)
             if direct:
                 fmt = RunFormat(**{**fmt.__dict__, **direct})
-        marks = []
-        if fmt.strong:
-            marks.append("strong")
-        if fmt.em or (fmt.underline and not link):
-            marks.append("em")
-        if fmt.vert:
-            marks.append(fmt.vert)
-        if fmt.code:
-            marks.append("code")
-        marks_t = tuple(marks)
+        custom_mark = False
         for child in r:
             tag = child.tag
             if not isinstance(tag, str):
@@ -470,7 +471,11 @@ class BodyReader:
                 continue
             field_link = next((f["link"] for f in reversed(self.fields) if f.get("link")), None)
             here = link or field_link
+            marks_t = _marks(fmt, here)
             if tag == w("t"):
+                if custom_mark:  # the note's own mark ("*") written after its reference: the note says it
+                    custom_mark = False
+                    continue
                 if fmt.hidden:
                     self.note_once("docx-hidden")
                     continue
@@ -494,6 +499,14 @@ class BodyReader:
                 note = self._note(tag == w("footnoteReference") and "footnote" or "endnote", child.get(w("id")))
                 if note is not None:
                     b.element(note)
+                custom_mark = (child.get(w("customMarkFollows")) or "0") in ("1", "true", "on")
+            elif tag == w("ruby"):  # East Asian annotation: the base text is the text
+                base = child.find(w("rubyBase"))
+                if base is not None:
+                    self._walk(base, b, here, figures, container)
+            elif tag not in _RUN_IGNORED and next(child.iter(w("t")), None) is not None:
+                self.note_once("docx-unknown")
+                self._walk(child, b, here, figures, container)
             elif tag == w("commentReference"):
                 self.comments.setdefault(child.get(w("id")), self.where())
             elif tag in (w("drawing"), w("pict"), w("object")):
@@ -641,6 +654,7 @@ class BodyReader:
             "docx-drawing": "shapes, charts and diagrams are left out; insert them as pictures",
             "docx-linked-image": "linked (not embedded) pictures are left out (their description is kept)",
             "docx-cell-image": "pictures inside table cells are kept as their description",
+            "docx-unknown": "Word markup this reader does not know is read as plain text",
         }
         for code, (n, first) in self.once.items():
             times = f" ({n} times)" if n > 1 else ""
@@ -667,6 +681,20 @@ class BodyReader:
                 who = c.get(w("author"))
                 return (f" (by {who}" if who else " (") + (f": {words[:60]!r})" if words else ")")
         return ""
+
+
+def _marks(fmt: RunFormat, link: str | None) -> tuple[str, ...]:
+    """The inline elements a run's formatting asks for; underline is emphasis, except on links."""
+    marks = []
+    if fmt.strong:
+        marks.append("strong")
+    if fmt.em or (fmt.underline and not link):
+        marks.append("em")
+    if fmt.vert:
+        marks.append(fmt.vert)
+    if fmt.code:
+        marks.append("code")
+    return tuple(marks)
 
 
 def _owner_table(el: etree._Element) -> etree._Element | None:

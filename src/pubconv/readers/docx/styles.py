@@ -146,8 +146,11 @@ class Styles:
             rpr = st.find(w("rPr"))
             if rpr is not None:
                 props.update(run_props(rpr))
-        if any(" ".join(self.name(st.get(w("styleId"))).lower().split()) in _CHAR_CODE for st in chain):
+        names = {" ".join(self.name(st.get(w("styleId"))).lower().split()) for st in chain}
+        if names & _CHAR_CODE:
             props["code"] = True
+        if names & {"hyperlink", "followedhyperlink", "followed hyperlink"}:
+            props["underline"] = False  # a link's look, not emphasis
         fmt = RunFormat(**props)
         self._runs[sid] = fmt
         return fmt
