@@ -10,10 +10,8 @@ count goes into one warning.  Comments are dropped, one warning per comment.
 """
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from lxml import etree
 
@@ -21,15 +19,14 @@ from ...document import E, append, q, text_of
 from ...errors import Report, SourcePos, warn
 from .inline import Inline, drop_empty, is_empty, strip_edges
 from .package import NS, Package, w
+from .drawings import DrawingReader
+from .lists import Lists
 from .styles import Numbering, ParaRole, RunFormat, Styles, run_props
+from .tables import TableReader
 
-_A = NS["a"]
 _MC = NS["mc"]
-_WP = NS["wp"]
-_V = NS["v"]
 _R = NS["r"]
 _M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
-_IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
 #: descend into these wrappers as if they were not there
 _TRANSPARENT = {w("smartTag"), w("customXml"), w("dir"), w("bdo"), w("ins"), w("moveTo")}
 #: paragraph content that holds no text of the document
@@ -51,6 +48,10 @@ class Scope:
     label: str | None = None  #: "note 3", or None for the body
     count: int = 0
 
+    def peek(self, para_no: int) -> str:
+        """Where the next paragraph will be."""
+        return Scope(self.label, self.count + 1).where(para_no + 1)
+
     def where(self, para_no: int) -> str:
         if self.label is None:
             return f"paragraph {para_no}"
@@ -68,7 +69,7 @@ class Front:
     abstract: list[etree._Element] = field(default_factory=list)
 
 
-class BodyReader:
+class BodyReader(TableReader, DrawingReader):
     """Reads the main document part; see the module docstring."""
 
     def __init__(self, pkg: Package, report: Report, path: str, media_dir):
@@ -135,7 +136,7 @@ class BodyReader:
     def blocks(self, parent: etree._Element, top: bool = False) -> list:
         """The blocks of a container (the body, a note, a text box), with lists nested."""
         out: list = []
-        lists = _Lists(out)
+        lists = Lists(out)
         for child in self._block_children(parent):
             tag = child.tag
             if tag == w("p"):
@@ -212,7 +213,7 @@ class BodyReader:
             self.para_no += 1
         self.scope.count += 1
 
-    def _paragraph(self, p: etree._Element, out: list, lists: "_Lists", top: bool) -> None:
+    def _paragraph(self, p: etree._Element, out: list, lists: Lists, top: bool) -> None:
         self._count()
         where = self.where()
         role, sid = self._role(p)
@@ -318,71 +319,6 @@ class BodyReader:
         else:
             return False
         return True
-
-    # ------------------------------------------------------------ tables
-
-    def _table(self, tbl: etree._Element) -> etree._Element | None:
-        where = Scope(self.scope.label, self.scope.count + 1).where(self.para_no + 1)
-        head, body = [], []
-        for tr in tbl.iter(w("tr")):
-            if _owner_table(tr) is not tbl:
-                continue
-            row = E("row")
-            for tc in tr.iter(w("tc")):
-                if _owner_table(tc) is not tbl:
-                    continue
-                row.append(self._cell(tc))
-            if not len(row):
-                continue
-            header = tr.find(f"{w('trPr')}/{w('tblHeader')}")
-            if header is not None and (header.get(w("val")) or "1") not in ("0", "false", "off") and not body:
-                head.append(row)
-            else:
-                body.append(row)
-        if not head and not body:
-            return None
-        if not body:
-            head, body = [], head
-        self.tables += 1
-        table = E("table", where=where, id=f"table-{self.tables}")
-        if head:
-            table.append(E("thead", *head))
-        table.append(E("tbody", *body))
-        return table
-
-    def _cell(self, tc: etree._Element) -> etree._Element:
-        cell = E("cell")
-        tcpr = tc.find(w("tcPr"))
-        if tcpr is not None:
-            span = tcpr.find(w("gridSpan"))
-            vmerge = tcpr.find(w("vMerge"))
-            if (span is not None and span.get(w("val")) not in (None, "1")) or vmerge is not None:
-                self.note_once("docx-merged-cells")
-            if vmerge is not None and vmerge.get(w("val")) != "restart":
-                for p in tc.iter(w("p")):
-                    self._count()
-                return cell
-        first = True
-        for p in tc.iter(w("p")):
-            self._count()
-            if _owner_table(p) is not _owner_table(tc):
-                self.note_once("docx-nested-table")
-            piece = E("p")
-            self._inline(p, piece, figures=None, allow_figures=False)
-            strip_edges(piece)
-            if is_empty(piece):
-                continue
-            if not first:
-                cell.append(E("br"))
-            append(cell, piece.text, *list(piece))
-            if first:
-                jc = p.find(f"{w('pPr')}/{w('jc')}")
-                align = {"left": "left", "start": "left", "center": "center", "right": "right",
-                         "end": "right"}.get(jc.get(w("val")) if jc is not None else "")
-                if align:
-                    cell.set("align", align)
-            first = False
-        return cell
 
     # ------------------------------------------------------------ inline
 
@@ -576,67 +512,6 @@ class BodyReader:
                 warn(self.report, "uncalled-note", f"{kind} {note_id} is never called; it is left out"
                      + (f" ({words[:50]!r})" if words else ""), SourcePos(self.path))
 
-    # ------------------------------------------------------------ drawings
-
-    def _drawing(self, el: etree._Element, b: Inline, figures, link) -> None:
-        found = False
-        for box in el.iter(w("txbxContent")):
-            if box.getparent() is not None and any(a.tag == w("txbxContent") for a in box.iterancestors()):
-                continue
-            self.text_boxes.append(box)
-            found = True
-        for holder in list(el.iter(f"{{{_WP}}}inline", f"{{{_WP}}}anchor")) or [None]:
-            blips = list((holder if holder is not None else el).iter(f"{{{_A}}}blip"))
-            doc_pr = holder.find(f"{{{_WP}}}docPr") if holder is not None else None
-            alt = ""
-            if doc_pr is not None:
-                alt = (doc_pr.get("descr") or doc_pr.get("title") or "").strip()
-            for blip in blips:
-                self._image(blip.get(f"{{{_R}}}embed"), blip.get(f"{{{_R}}}link"), alt, b, figures)
-                found = True
-        for data in el.iter(f"{{{_V}}}imagedata"):
-            shape = data.getparent()
-            alt = (shape.get("alt") or "").strip() if shape is not None else ""
-            self._image(data.get(f"{{{_R}}}id"), None, alt, b, figures)
-            found = True
-        if not found:
-            self.note_once("docx-drawing")
-
-    def _image(self, embed: str | None, linked: str | None, alt: str, b: Inline, figures) -> None:
-        rels = self.pkg.rels(self.cur_part)
-        rel = rels.get(embed or "")
-        if rel is None or rel.external:
-            self.note_once("docx-linked-image")
-            if alt:
-                b.text(alt)
-            return
-        ext = posixpath.splitext(rel.target)[1].lower()
-        if ext not in _IMAGE_TYPES or not self.pkg.has(rel.target):
-            warn(self.report, "docx-image-format", f"picture {posixpath.basename(rel.target)!r} "
-                 f"({ext or 'no type'}) cannot be published; save it as PNG, JPEG or SVG in Word. Left out"
-                 + (f"; its description: {alt!r}" if alt else ""), self.pos())
-            return
-        src = self.images.get(rel.target)
-        if src is None:
-            folder: Path = self.media_dir()
-            stem = re.sub(r"[^A-Za-z0-9._-]", "_", posixpath.basename(rel.target)) or "image" + ext
-            src = f"media/{stem}"
-            if src in self.images.values():
-                src = f"media/{len(self.images) + 1}-{stem}"
-            target = folder / src
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(self.pkg.raw(rel.target))
-            self.images[rel.target] = src
-        where = self.where()
-        if figures is None:
-            self.note_once("docx-cell-image")
-            if alt:
-                b.text(alt)
-            return
-        self.figures += 1
-        figures.append(E("figure", E("image", src=src, alt=alt, where=where), where=where,
-                         id=f"figure-{self.figures}"))
-
     # ------------------------------------------------------------ finishing
 
     def report_all(self) -> None:
@@ -697,12 +572,6 @@ def _marks(fmt: RunFormat, link: str | None) -> tuple[str, ...]:
     return tuple(marks)
 
 
-def _owner_table(el: etree._Element) -> etree._Element | None:
-    for anc in el.iterancestors(w("tbl")):
-        return anc
-    return None
-
-
 _BYLINE = re.compile(r"^by\s+\S", re.I)
 
 
@@ -710,44 +579,3 @@ def _looks_like_date(text: str) -> bool:
     from .._common import parse_date
 
     return bool(text) and len(text) < 40 and parse_date(text) is not None
-
-
-class _Lists:
-    """Nests list paragraphs: Word's flat (numId, level) marks become list and item elements."""
-
-    def __init__(self, out: list):
-        self.out = out
-        self.stack: list[tuple[int, str, etree._Element]] = []
-        self.counts: dict[tuple[str, int], int] = {}
-
-    @property
-    def open(self) -> bool:
-        return bool(self.stack)
-
-    def end(self) -> None:
-        self.stack = []
-
-    def item(self, num_id: str, level: int, info, p: etree._Element, where: str) -> None:
-        while self.stack and self.stack[-1][0] > level:
-            self.stack.pop()
-        if self.stack and self.stack[-1][0] == level and self.stack[-1][1] != num_id:
-            self.stack.pop()
-        if self.stack and self.stack[-1][0] == level:
-            lst = self.stack[-1][2]
-        else:
-            done = self.counts.get((num_id, level), 0)
-            lst = E("list", where=where, type="ordered" if info.ordered else "bullet",
-                    start=info.start + done if info.ordered else None)
-            if self.stack:
-                parent = self.stack[-1][2]
-                parent[-1].append(lst)
-            else:
-                self.out.append(lst)
-            self.stack.append((level, num_id, lst))
-        for key in [k for k in self.counts if k[0] == num_id and k[1] > level]:
-            del self.counts[key]
-        self.counts[(num_id, level)] = self.counts.get((num_id, level), 0) + 1
-        lst.append(E("item", p, where=where))
-
-    def continuation(self, p: etree._Element) -> None:
-        self.stack[-1][2][-1].append(p)

@@ -1,0 +1,81 @@
+"""Tables: header rows (``w:tblHeader``), cells as inline content, merged and nested cells reported."""
+from __future__ import annotations
+
+from lxml import etree
+
+from ...document import E, append
+from .inline import is_empty, strip_edges
+from .package import w
+
+
+class TableReader:
+    """The table part of :class:`~pubconv.readers.docx.body.BodyReader`."""
+
+    def _table(self, tbl: etree._Element) -> etree._Element | None:
+        where = self.scope.peek(self.para_no)
+        head, body = [], []
+        for tr in tbl.iter(w("tr")):
+            if _owner_table(tr) is not tbl:
+                continue
+            row = E("row")
+            for tc in tr.iter(w("tc")):
+                if _owner_table(tc) is not tbl:
+                    continue
+                row.append(self._cell(tc))
+            if not len(row):
+                continue
+            header = tr.find(f"{w('trPr')}/{w('tblHeader')}")
+            if header is not None and (header.get(w("val")) or "1") not in ("0", "false", "off") and not body:
+                head.append(row)
+            else:
+                body.append(row)
+        if not head and not body:
+            return None
+        if not body:
+            head, body = [], head
+        self.tables += 1
+        table = E("table", where=where, id=f"table-{self.tables}")
+        if head:
+            table.append(E("thead", *head))
+        table.append(E("tbody", *body))
+        return table
+
+    def _cell(self, tc: etree._Element) -> etree._Element:
+        cell = E("cell")
+        tcpr = tc.find(w("tcPr"))
+        if tcpr is not None:
+            span = tcpr.find(w("gridSpan"))
+            vmerge = tcpr.find(w("vMerge"))
+            if (span is not None and span.get(w("val")) not in (None, "1")) or vmerge is not None:
+                self.note_once("docx-merged-cells")
+            if vmerge is not None and vmerge.get(w("val")) != "restart":
+                for p in tc.iter(w("p")):
+                    self._count()
+                return cell
+        first = True
+        for p in tc.iter(w("p")):
+            self._count()
+            if _owner_table(p) is not _owner_table(tc):
+                self.note_once("docx-nested-table")
+            piece = E("p")
+            self._inline(p, piece, figures=None, allow_figures=False)
+            strip_edges(piece)
+            if is_empty(piece):
+                continue
+            if not first:
+                cell.append(E("br"))
+            append(cell, piece.text, *list(piece))
+            if first:
+                jc = p.find(f"{w('pPr')}/{w('jc')}")
+                align = {"left": "left", "start": "left", "center": "center", "right": "right",
+                         "end": "right"}.get(jc.get(w("val")) if jc is not None else "")
+                if align:
+                    cell.set("align", align)
+            first = False
+        return cell
+
+
+def _owner_table(el: etree._Element) -> etree._Element | None:
+    for anc in el.iterancestors(w("tbl")):
+        return anc
+    return None
