@@ -488,3 +488,13 @@ def test_a_zip_bomb_on_the_command_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "Traceback" not in err and f"{bomb}: error: package member 'word/media/zeros.bin' inflates" in err
     assert "[zip-bomb]" in err and not (tmp_path / "out" / "bomb.pubconv.xml").exists()
+
+
+def test_empty_notes_are_kept_with_a_warning(tmp_path):
+    fn = notes("footnote", ("1", '<w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r></w:p>'),
+               ("2", ""))
+    body = p("T", style="Title") + p("a", '<w:r><w:footnoteReference w:id="1"/></w:r>',
+                                     '<w:r><w:footnoteReference w:id="2"/></w:r>')
+    doc, found = read(package(body, parts={"styles": styles(style("Title", "Title")), "footnotes": fn}), tmp_path)
+    assert [len(n) for n in doc.xpath("//p:note")] == [1, 1]
+    assert [(d.code, d.pos.where) for d in found.items] == [("empty-note", "note 1"), ("empty-note", "note 2")]

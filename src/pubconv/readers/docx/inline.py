@@ -101,14 +101,17 @@ def is_empty(el: etree._Element) -> bool:
 
 
 def drop_empty(el: etree._Element) -> None:
-    """Remove formatting elements left with no content (a bold run holding only a bookmark)."""
-    for child in list(el.iter()):
-        if child is el or child.tag.endswith(("}note", "}br")) or child.getparent() is None:
+    """Remove formatting elements left with no content (a bold run holding only a bookmark).
+
+    Notes and breaks are content; a note's own blocks are never looked into.
+    """
+    for child in list(el):
+        if child.tag.endswith(("}note", "}br")):
             continue
+        drop_empty(child)
         if not len(child) and not child.text:
-            parent = child.getparent()
             append_tail(child)
-            parent.remove(child)
+            el.remove(child)
 
 
 def append_tail(child: etree._Element) -> None:
