@@ -144,6 +144,12 @@ def test_all_three_outputs_from_one_docx(assert_valid, tmp_path):
 
     src = tmp_path / "writer-features.docx"
     shutil.copyfile(DOCX / "writer-features.docx", src)
+    (tmp_path / "pubconv.toml").write_text('[publisher]\nname = "Centre for Regional Policy Studies"\n'
+                                           'issn = "2791-4410"\n[document]\nlicense = "CC BY 4.0"\n',
+                                           encoding="utf-8")
+    doc = api.read(src)  # pubconv.toml fills what the document leaves out
+    assert doc.root.findtext("p:meta/p:publisher/p:name", namespaces=XPATH_NS) == "Centre for Regional Policy Studies"
+    assert doc.root.findtext("p:meta/p:license", namespaces=XPATH_NS) == "CC BY 4.0"
     result = api.convert(src, to=["pdf", "epub", "jats"], write=False)
     assert_valid(result.data["epub"])
     dtd_root = Path(api.__file__).parent / "schema" / "jats"
