@@ -504,3 +504,28 @@ def test_empty_notes_are_kept_with_a_warning(tmp_path):
     doc, found = read(package(body, parts={"styles": styles(style("Title", "Title")), "footnotes": fn}), tmp_path)
     assert [len(n) for n in doc.xpath("//p:note")] == [1, 1]
     assert [(d.code, d.pos.where) for d in found.items] == [("empty-note", "note 1"), ("empty-note", "note 2")]
+
+
+def test_series_date_and_doi_lines_above_the_body(tmp_path):
+    body = (p("WORKING PAPER 37") + p("Grain and gauges", style="Title") + p("By Ana Sá")
+            + p("3 March 2021 – DOI: 10.5555/crps.wp37") + p("Body.")
+            + p("Hanging entry, not a quote.", ppr='<w:ind w:left="720" w:hanging="720"/>'))
+    doc, found = read(package(body, parts={"styles": styles(style("Title", "Title"))}), tmp_path)
+    meta = doc.find("p:meta")
+    assert (meta.findtext("p:series/p:label", namespaces=XPATH_NS),
+            meta.findtext("p:series/p:number", namespaces=XPATH_NS)) == ("WORKING PAPER", "37")
+    assert meta.find("p:date", XPATH_NS).get("iso") == "2021-03-03"
+    assert meta.findtext("p:doi", namespaces=XPATH_NS) == "10.5555/crps.wp37"
+    assert [text_of(x) for x in doc.xpath("//p:body/p:p")] == ["Body.", "Hanging entry, not a quote."]
+    assert found.items == []
+
+
+def test_the_sidecar_is_part_of_the_build_key(tmp_path):
+    from pubconv import build
+
+    src = tmp_path / "c.docx"
+    shutil.copyfile(DOCX / "pandoc-notes.docx", src)
+    job = build.Job(src, ("xml",), tmp_path / "out")
+    before = build.KeyMaker().key(job)
+    (tmp_path / "c.yaml").write_text("doi: 10.5555/x\n", encoding="utf-8")
+    assert build.KeyMaker().key(job) != before

@@ -225,6 +225,13 @@ def _meta(pkg: Package, reader: BodyReader, path: str, report: Report, lang: str
     core = _core(pkg)
     front = reader.front
     parts: dict[str, etree._Element] = {}
+    if front.series is not None:
+        label, number, where = front.series
+        parts["series"] = E("series", E("label", label), E("number", number), where=where)
+    if front.doi is not None:
+        doi = _common.check_doi(front.doi[0], SourcePos(path, where=front.doi[1]), report)
+        if doi:
+            parts["doi"] = E("doi", doi, where=front.doi[1])
     if front.title is not None:
         parts["title"] = front.title
     elif core.get("title"):

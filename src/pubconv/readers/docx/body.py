@@ -67,6 +67,8 @@ class Front:
     authors: list[tuple[str, str]] = field(default_factory=list)  # (name, where)
     date: tuple[str, str] | None = None  # (text, where)
     abstract: list[etree._Element] = field(default_factory=list)
+    series: tuple[str, str, str] | None = None  # (label, number, where): "WORKING PAPER 37" above the title
+    doi: tuple[str, str] | None = None  # (doi, where)
 
 
 class BodyReader(TableReader, DrawingReader):
@@ -204,8 +206,12 @@ class BodyReader(TableReader, DrawingReader):
             ind = self.styles.para_property(sid, "ind")
         if ind is None:
             return 0
-        value = ind.get(w("left")) or ind.get(w("start")) or "0"
-        return int(value) if value.lstrip("-").isdigit() else 0
+        def twips(name: str) -> int:
+            value = ind.get(w(name)) or "0"
+            return int(value) if value.lstrip("-").isdigit() else 0
+
+        # a hanging indent (a bibliography entry, a numbered note) brings the first line back out
+        return max(twips("left"), twips("start")) - twips("hanging")
 
     def _count(self) -> None:
         """One more paragraph: the body's count, or the note's own."""
@@ -247,6 +253,11 @@ class BodyReader(TableReader, DrawingReader):
         if empty and not figures and not boxes:
             return
         if top and self.front_open and self._front(role, container, where):
+            return
+        if top and role.kind == "title" and self.front.title is None and not empty:
+            # the title after some body text (a cover note, a series line): still the title
+            container.tag = q("title")
+            self.front.title = container
             return
         numbered = self._numbering(p, sid) if role.kind in ("body", "quote") else None
         if not empty:
@@ -303,9 +314,18 @@ class BodyReader(TableReader, DrawingReader):
         """Take a title-page paragraph into :attr:`front`; False when the body has started."""
         f = self.front
         plain = " ".join(text_of(container).split())
+        dated = _DATE_DOI.match(plain) if role.kind in ("body", "date") else None
         if role.kind == "title" and f.title is None:
             container.tag = q("title")
             f.title = container
+        elif f.title is None and f.series is None and role.kind == "body" and _SERIES.match(plain):
+            m = _SERIES.match(plain)
+            f.series = (m.group(1).strip(), m.group(2), where)
+        elif f.title is not None and dated and f.doi is None and (not dated.group(1) or _looks_like_date(
+                dated.group(1))):
+            if dated.group(1):
+                f.date = f.date or (dated.group(1), where)
+            f.doi = (dated.group(2).rstrip(".,;"), where)
         elif role.kind == "subtitle" and f.subtitle is None:
             container.tag = q("subtitle")
             f.subtitle = container
@@ -573,6 +593,10 @@ def _marks(fmt: RunFormat, link: str | None) -> tuple[str, ...]:
 
 
 _BYLINE = re.compile(r"^by\s+\S", re.I)
+#: a series line above the title: "WORKING PAPER 37", "COMMENT No. 207", "POLICY BRIEF N° 7"
+_SERIES = re.compile(r"^([A-Z][A-Z&/ -]{1,40}?)\s+(?:No\.?\s*|N[°º]\s*|#\s*)?(\d{1,5})$")
+#: a date and DOI line ("3 March 2021 – DOI: 10.48251/X.C207"), or a DOI line alone
+_DATE_DOI = re.compile(r"^(.*?)\s*[–—|-]?\s*\b(?:DOI|doi)\s*:?\s*(?:https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$")
 
 
 def _looks_like_date(text: str) -> bool:
