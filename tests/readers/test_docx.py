@@ -529,3 +529,15 @@ def test_the_sidecar_is_part_of_the_build_key(tmp_path):
     before = build.KeyMaker().key(job)
     (tmp_path / "c.yaml").write_text("doi: 10.5555/x\n", encoding="utf-8")
     assert build.KeyMaker().key(job) != before
+
+
+def test_outputs_are_the_same_bytes_every_time_and_the_pictures_folder_goes(tmp_path):
+    import gc
+    import glob
+    import tempfile
+
+    before = set(glob.glob(str(Path(tempfile.gettempdir()) / "pubconv-docx-*")))
+    runs = [api.convert(DOCX / "writer-features.docx", to=["epub", "jats", "xml"], write=False).data for _ in range(2)]
+    assert runs[0] == runs[1]
+    gc.collect()
+    assert set(glob.glob(str(Path(tempfile.gettempdir()) / "pubconv-docx-*"))) <= before
