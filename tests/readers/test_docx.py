@@ -541,3 +541,20 @@ def test_outputs_are_the_same_bytes_every_time_and_the_pictures_folder_goes(tmp_
     assert runs[0] == runs[1]
     gc.collect()
     assert set(glob.glob(str(Path(tempfile.gettempdir()) / "pubconv-docx-*"))) <= before
+
+
+def test_notes_on_the_title_and_author_lines_become_author_notes(tmp_path):
+    fn = notes("footnote", ("1", p("The views are the authors’ own.")), ("2", p("Ana Sá directs CRPS.")),
+               ("3", p("A body note.")))
+    call = lambda i: f'<w:r><w:footnoteReference w:id="{i}"/></w:r>'  # noqa: E731
+    body = (p("Grain", call(1), style="Title") + p("By Ana Sá", call(2), " and Jonas Lindqvist")
+            + p("Body", call(3), "."))
+    doc, found = read(package(body, parts={"styles": styles(style("Title", "Title")), "footnotes": fn}), tmp_path)
+    assert without_positions(doc.find("p:meta/p:title")).endswith(">Grain</title>")
+    assert [(a.get("id"), a.get("notes")) for a in doc.xpath("//p:author")] == [("author-1", "an-1 an-2"),
+                                                                                ("author-2", None)]
+    assert [(n.get("symbol"), text_of(n)) for n in doc.xpath("//p:author-note")] == [
+        ("*", "The views are the authors’ own."), ("**", "Ana Sá directs CRPS.")]
+    body_notes = doc.xpath("//p:note")
+    assert [(n.get("id"), n.get("n"), text_of(n)) for n in body_notes] == [("fn-1", "1", "A body note.")]
+    assert doc.pos(body_notes[0]).where == "note 1" and found.items == []

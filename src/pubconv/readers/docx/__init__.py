@@ -107,6 +107,7 @@ def _build(pkg: Package, reader: BodyReader, flat: list, path: str, report: Repo
                            "no-title")
     doc = _common.assemble(meta, body, path=path, src_file=Path(path).name, form="docx", lang=doc_lang,
                            report=report, base_dir=base_dir)
+    _renumber_notes(doc.root)
     for ref, where in zip(doc.root.iter(q("ref")), ref_wheres):
         if where:
             ref.set(WHERE, where)
@@ -238,24 +239,32 @@ def _meta(pkg: Package, reader: BodyReader, path: str, report: Report, lang: str
         parts["title"] = E("title", core["title"], where="docProps/core.xml")
     if front.subtitle is not None:
         parts["subtitle"] = front.subtitle
-    names = []
-    for line, where in front.authors:
+    names = []  # (name, where, index of its author line)
+    names_in_line = []  # each name's place in its line
+    for index, (line, where) in enumerate(front.authors):
         for name in _names(line):
             if _is_name(name):
-                names.append((name, where))
+                names_in_line.append(sum(1 for n in names if n[2] == index))
+                names.append((name, where, index))
             else:
                 warn(report, "docx-author", f"{name!r} in the author line does not look like a name; left out "
                      "(give the authors in a sidecar .yaml to be exact)", SourcePos(path, where=where))
     if not names and core.get("creator"):
-        names = [(n, "docProps/core.xml") for n in _SPLIT_AUTHORS.split(core["creator"]) if n.strip()]
+        names = [(n, "docProps/core.xml", None) for n in _SPLIT_AUTHORS.split(core["creator"]) if n.strip()]
+        names_in_line = list(range(len(names)))
+    notes = _author_notes(front)
     if names:
         authors = E("authors")
-        for i, (name, where) in enumerate(names, 1):
+        for i, (name, where, index) in enumerate(names, 1):
             given, family = _common.split_name(name)
-            el = _common.author_element(i, given, family, None)
+            own = [an.get("id") for an, owner in notes if owner == (index, names_in_line[i - 1])
+                   or (owner is None and i == 1)]
+            el = _common.author_element(i, given, family, None, notes=" ".join(own) or None)
             el.set(WHERE, where)
             authors.append(el)
         parts["authors"] = authors
+    if notes:
+        parts["author-notes"] = E("author-notes", *[an for an, _ in notes])
     date = None
     if front.date is not None:
         parsed = _common.parse_date(front.date[0])
@@ -283,14 +292,64 @@ def _meta(pkg: Package, reader: BodyReader, path: str, report: Report, lang: str
         for child in side_meta:
             name = etree.QName(child).localname
             parts[name] = child
-            if name == "authors":
-                parts.pop("author-notes", None)
+            if name == "authors" and "author-notes" in parts:
+                parts.pop("author-notes")
+                warn(report, "docx-author-notes", "the sidecar gives the authors, so the notes on the authors "
+                     "in the document are left out (give them as 'note:' in the sidecar)", SourcePos(str(side)))
         doc_lang = side_lang or doc_lang
     meta = E("meta")
     for name in _META_ORDER:
         if name in parts:
             meta.append(parts[name])
     return meta, doc_lang
+
+
+def _author_notes(front) -> list[tuple[etree._Element, tuple[int, int] | None]]:
+    """Notes called in the title, subtitle, author and date lines become notes on the authors (``*``, ``**``).
+
+    Returns ``(author-note, owner)``: owner is (author line, name in that line) for a note called after a
+    name, None for the others, which belong to the first author.
+    """
+    found: list[tuple[etree._Element, int | None, str, str]] = []
+    for el in (front.title, front.subtitle):
+        if el is not None:
+            found += [(n, None, el.get(WHERE), "") for n in el.iter(q("note"))]
+    found += front.notes
+    out = []
+    for i, (note, line, where, before) in enumerate(found, 1):
+        if note.getparent() is not None:
+            _unwrap_note(note)
+        blocks = [b for b in note if isinstance(b.tag, str)]
+        owner = None
+        if line is not None:
+            owner = (line, max(0, sum(1 for n in _names(before) if _is_name(n)) - 1))
+        out.append((E("author-note", *blocks, id=f"an-{i}", symbol="*" * i, where=where), owner))
+    return out
+
+
+def _unwrap_note(note: etree._Element) -> None:
+    """Take a note out of its paragraph, keeping the text that follows it."""
+    parent, prev = note.getparent(), note.getprevious()
+    if note.tail:
+        if prev is not None:
+            prev.tail = (prev.tail or "") + note.tail
+        else:
+            parent.text = (parent.text or "") + note.tail
+    parent.remove(note)
+
+
+def _renumber_notes(root: etree._Element) -> None:
+    """Number the notes 1..N again (notes moved to the authors leave gaps), positions included."""
+    for i, note in enumerate(root.iter(q("note")), 1):
+        old = note.get("n")
+        if old == str(i):
+            continue
+        note.set("n", str(i))
+        note.set("id", f"fn-{i}")
+        for el in note.iter():
+            where = el.get(WHERE) or ""
+            if where == f"note {old}" or where.startswith(f"note {old},"):
+                el.set(WHERE, f"note {i}" + where[len(f"note {old}"):])
 
 
 def _names(line: str) -> list[str]:

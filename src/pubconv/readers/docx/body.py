@@ -68,6 +68,8 @@ class Front:
     date: tuple[str, str] | None = None  # (text, where)
     abstract: list[etree._Element] = field(default_factory=list)
     series: tuple[str, str, str] | None = None  # (label, number, where): "WORKING PAPER 37" above the title
+    #: notes called in author and date lines: (note, index of the author line or None, where, text before it)
+    notes: list[tuple[etree._Element, int | None, str, str]] = field(default_factory=list)
     doi: tuple[str, str] | None = None  # (doi, where)
 
 
@@ -330,9 +332,11 @@ class BodyReader(TableReader, DrawingReader):
             container.tag = q("subtitle")
             f.subtitle = container
         elif role.kind == "author" or (f.title is not None and role.kind == "body" and _BYLINE.match(plain)):
+            f.notes += [(n, len(f.authors), where, _text_before(container, n)) for n in container.iter(q("note"))]
             f.authors.append((plain, where))
         elif role.kind == "date" or (f.title is not None and role.kind == "body" and f.date is None
                                      and _looks_like_date(plain)):
+            f.notes += [(n, None, where, "") for n in container.iter(q("note"))]
             f.date = (plain, where)
         elif role.kind == "abstract":
             f.abstract.append(container)
@@ -597,6 +601,26 @@ _BYLINE = re.compile(r"^by\s+\S", re.I)
 _SERIES = re.compile(r"^([A-Z][A-Z&/ -]{1,40}?)\s+(?:No\.?\s*|N[°º]\s*|#\s*)?(\d{1,5})$")
 #: a date and DOI line ("3 March 2021 – DOI: 10.48251/X.C207"), or a DOI line alone
 _DATE_DOI = re.compile(r"^(.*?)\s*[–—|-]?\s*\b(?:DOI|doi)\s*:?\s*(?:https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$")
+
+
+def _text_before(container: etree._Element, target: etree._Element) -> str:
+    """The text of ``container`` before ``target`` (other notes' text left out)."""
+    out: list[str] = []
+
+    def walk(node: etree._Element) -> bool:
+        if node is target:
+            return True
+        if node.tag != q("note") and node.text:
+            out.append(node.text)
+        for child in node:
+            if node.tag != q("note") and walk(child):
+                return True
+            if child.tail:
+                out.append(child.tail)
+        return False
+
+    walk(container)
+    return "".join(out)
 
 
 def _looks_like_date(text: str) -> bool:
