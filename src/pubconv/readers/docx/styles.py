@@ -180,6 +180,8 @@ def run_props(rpr: etree._Element) -> dict:
 class ListLevel:
     ordered: bool
     start: int
+    list_id: str = ""  #: the abstract numbering: numbering instances that share it continue each other
+    restart: bool = False  #: this instance restarts the level (``w:startOverride``)
 
 
 class Numbering:
@@ -225,11 +227,12 @@ class Numbering:
             if st is not None and (st.get(w("val")) or "").lstrip("-").isdigit():
                 start = int(st.get(w("val")))
         num = self._nums.get(num_id)
+        restart = False
         for ov in num.iter(w("lvlOverride")) if num is not None else ():
             if ov.get(w("ilvl")) == str(ilvl):
                 so = ov.find(w("startOverride"))
                 if so is not None and (so.get(w("val")) or "").isdigit():
-                    start = int(so.get(w("val")))
+                    start, restart = int(so.get(w("val"))), True
         if fmt == "none":
             return None
-        return ListLevel(fmt != "bullet", start)
+        return ListLevel(fmt != "bullet", start, aid or "", restart)

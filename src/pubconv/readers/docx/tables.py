@@ -67,8 +67,9 @@ class TableReader:
             append(cell, piece.text, *list(piece))
             if first:
                 jc = p.find(f"{w('pPr')}/{w('jc')}")
-                align = {"left": "left", "start": "left", "center": "center", "right": "right",
-                         "end": "right"}.get(jc.get(w("val")) if jc is not None else "")
+                # left is the default: only what differs from it is kept
+                align = {"center": "center", "right": "right", "end": "right"}.get(
+                    jc.get(w("val")) if jc is not None else "")
                 if align:
                     cell.set("align", align)
             first = False
