@@ -558,3 +558,18 @@ def test_notes_on_the_title_and_author_lines_become_author_notes(tmp_path):
     body_notes = doc.xpath("//p:note")
     assert [(n.get("id"), n.get("n"), text_of(n)) for n in body_notes] == [("fn-1", "1", "A body note.")]
     assert doc.pos(body_notes[0]).where == "note 1" and found.items == []
+
+
+def test_a_bold_references_paragraph_heads_the_reference_list(tmp_path):
+    body = (p("T", style="Title") + p("Text (Kovač, 2019).") + p(r("References:", "<w:b/>"))
+            + p("Kovač, M. (2019). Ports. ", '<w:hyperlink r:id="rIdL"><w:r><w:t>https://ports.example.org/k</w:t>'
+                '</w:r></w:hyperlink>') + p("Roe, R. (2020). Other.") + p("Annex", style="H1") + p("After."))
+    rels = ('<Relationship Id="rIdL" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'hyperlink" Target="https://ports.example.org/k" TargetMode="External"/>')
+    doc, _ = read(package(body, parts={"styles": styles(style("Title", "Title"), style("H1", "heading 1"))},
+                          rels=rels), tmp_path)
+    refs = doc.xpath("//p:ref")
+    assert [text_of(r_.find("p:text", XPATH_NS)) for r_ in refs] == ["Kovač, M. (2019). Ports.", "Roe, R. (2020). Other."]
+    assert refs[0].findtext("p:url", namespaces=XPATH_NS) == "https://ports.example.org/k"
+    assert text_of(doc.find("p:references/p:heading")) == "References"
+    assert len(doc.xpath("//p:cite")) == 1 and text_of(doc.find(".//p:section/p:p")) == "After."

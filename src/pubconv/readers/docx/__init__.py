@@ -38,6 +38,8 @@ from .package import NS, Package
 #: meta children in schema order
 _META_ORDER = ("series", "title", "subtitle", "authors", "author-notes", "date", "doi", "publisher", "issn",
                "license", "keywords", "abstract")
+#: a reference list headed by a plain paragraph ends at the next heading of any level
+_PARAGRAPH_LEVEL = 99
 _SPLIT_AUTHORS = re.compile(r"\s*(?:,|;|&|\band\b)\s*")
 
 
@@ -86,8 +88,11 @@ def _build(pkg: Package, reader: BodyReader, flat: list, path: str, report: Repo
     ref_wheres: list[str | None] = []
     in_refs_level = None
     for block in flat:
-        if isinstance(block, tuple):
-            _, level, heading = block
+        # a paragraph that is only "References:" (often bold) heads the list as a heading would
+        plain_heading = (not isinstance(block, tuple) and block.tag == q("p") and body.references is None
+                         and is_reference_heading(text_of(block)))
+        if isinstance(block, tuple) or plain_heading:
+            level, heading = (block[1], block[2]) if isinstance(block, tuple) else (_PARAGRAPH_LEVEL, block)
             if in_refs_level is not None and level <= in_refs_level:
                 in_refs_level = None
             if in_refs_level is None and is_reference_heading(text_of(heading)) and body.references is None:
