@@ -46,8 +46,9 @@ def test_the_runner_measures_everything_on_tiny_inputs(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert text.startswith(run.START) and text.rstrip().endswith(run.END)
     rows = [line for line in text.splitlines() if re.match(r"\| .* \| (met|\*\*missed\*\*|not measured) \|$", line)]
-    # Seed and generated document for the first two, then batch, Pandoc, no-op, start-up.
-    assert len(rows) == 8, text
+    # Seed and generated document for the first two, the generated one as a .docx, then batch, Pandoc, no-op,
+    # start-up.
+    assert len(rows) == 9, text
     assert not [r for r in rows if r.endswith("| not measured |")], "every comparison must run (pypandoc-binary)"
     assert "Pandoc 3." in text
     for heading in ("### 1–2.", "### 3–5.", "### 6."):
