@@ -104,7 +104,6 @@ class BodyReader(TableReader, DrawingReader):
         self.revision_where: str | None = None
         self.comments: dict[str, str] = {}
         self.bookmarks: dict[str, etree._Element] = {}
-        self.internal_links: list[tuple[etree._Element, str]] = []
         self.fields: list[dict] = []
         self.once: dict[str, tuple[int, str]] = {}
         self.text_boxes: list[etree._Element] = []
@@ -238,7 +237,7 @@ class BodyReader(TableReader, DrawingReader):
             self.carry = None
         figures: list[etree._Element] = []
         boxes_before = len(self.text_boxes)
-        self._inline(p, container, figures=figures, allow_figures=True)
+        self._inline(p, container, figures=figures)
         if mark_deleted and not figures:
             self._revision("del")
             self.carry = container
@@ -346,8 +345,8 @@ class BodyReader(TableReader, DrawingReader):
 
     # ------------------------------------------------------------ inline
 
-    def _inline(self, p: etree._Element, container: etree._Element, *, figures: list | None,
-                allow_figures: bool) -> None:
+    def _inline(self, p: etree._Element, container: etree._Element, *, figures: list | None) -> None:
+        """Fill ``container`` from a paragraph's runs; pictures go to ``figures`` (None: kept as their text)."""
         builder = Inline(container)
         self._walk(p, builder, None, figures, container)
         builder.close()

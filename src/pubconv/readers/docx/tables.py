@@ -58,7 +58,7 @@ class TableReader:
             if _owner_table(p) is not _owner_table(tc):
                 self.note_once("docx-nested-table")
             piece = E("p")
-            self._inline(p, piece, figures=None, allow_figures=False)
+            self._inline(p, piece, figures=None)
             strip_edges(piece)
             if is_empty(piece):
                 continue
