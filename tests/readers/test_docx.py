@@ -464,7 +464,8 @@ def test_byline_custom_marks_text_boxes_and_merged_cells(tmp_path):
            '</a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent>' + p("Boxed text.")
            + '</w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r>')
     table = ('<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr>' + p("Wide") + '</w:tc></w:tr>'
-             '<w:tr><w:tc>' + p("a") + '</w:tc><w:tc>' + p("b") + p("b2") + '</w:tc></w:tr></w:tbl>')
+             '<w:tr><w:tc>' + p("a") + '</w:tc><w:tc>' + p("b") + p("b2") + '</w:tc></w:tr>'
+             '<w:tr><w:trPr><w:del w:id="9" w:author="E"/></w:trPr><w:tc>' + p("gone") + '</w:tc></w:tr></w:tbl>')
     body = (p("T", style="Title") + p("By Ana Sá, Director of Studies and Jonas Lindqvist")
             + p("Text", '<w:r><w:footnoteReference w:customMarkFollows="1" w:id="1"/><w:t>*</w:t></w:r>', " on.",
                 r("plain link look", '<w:rStyle w:val="Hyperlink"/>'))
@@ -476,7 +477,8 @@ def test_byline_custom_marks_text_boxes_and_merged_cells(tmp_path):
     assert text_of(first) == "Text on.plain link look" and text_of(first, notes=True).count("*") == 0
     assert [text_of(x) for x in doc.xpath("//p:body/p:p")][1:] == ["Anchor.", "Boxed text."]
     assert without_positions(doc.find(".//p:tbody")).count("b<br></br>b2") == 1
-    assert codes(found) == ["docx-text-box", "docx-merged-cells", "docx-author"]
+    assert len(doc.xpath("//p:row")) == 2  # the deleted row is gone
+    assert codes(found) == ["docx-text-box", "docx-merged-cells", "docx-revisions", "docx-author"]
 
 
 def test_strict_ooxml_namespaces(tmp_path):

@@ -17,6 +17,14 @@ class TableReader:
         for tr in tbl.iter(w("tr")):
             if _owner_table(tr) is not tbl:
                 continue
+            trpr = tr.find(w("trPr"))
+            if trpr is not None and trpr.find(w("ins")) is not None:
+                self._revision("ins")
+            if trpr is not None and trpr.find(w("del")) is not None:  # a tracked row deletion: accepted
+                self._revision("del")
+                for _ in tr.iter(w("p")):
+                    self._count()
+                continue
             row = E("row")
             for tc in tr.iter(w("tc")):
                 if _owner_table(tc) is not tbl:
