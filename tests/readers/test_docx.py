@@ -575,3 +575,16 @@ def test_a_bold_references_paragraph_heads_the_reference_list(tmp_path):
     assert refs[0].findtext("p:url", namespaces=XPATH_NS) == "https://ports.example.org/k"
     assert text_of(doc.find("p:references/p:heading")) == "References"
     assert len(doc.xpath("//p:cite")) == 1 and text_of(doc.find(".//p:section/p:p")) == "After."
+
+
+def test_title_page_lines_after_a_late_title_or_a_heading_title(tmp_path):
+    st = styles(style("Title", "Title"), style("Sub", "Subtitle"), style("H1", "heading 1"), style("H2", "heading 2"))
+    doc, _ = read(package(p("DRAFT – not for circulation") + p("The title", style="Title") + p("The sub", style="Sub")
+                          + p("By Ana Sá") + p("Body."), parts={"styles": st}), tmp_path)
+    assert (text_of(doc.find("p:meta/p:title")), text_of(doc.find("p:meta/p:subtitle"))) == ("The title", "The sub")
+    assert [text_of(x) for x in doc.xpath("//p:body/p:p")] == ["DRAFT – not for circulation", "Body."]
+    doc, _ = read(package(p("Heading title", style="H1") + p("By Ana Sá and Jonas Lindqvist") + p("May 2024")
+                          + p("Body.") + p("Part", style="H2") + p("More."), parts={"styles": st}), tmp_path)
+    assert text_of(doc.find("p:meta/p:title")) == "Heading title" and len(doc.xpath("//p:author")) == 2
+    assert doc.find("p:meta/p:date").get("iso") == "2024-05"
+    assert [text_of(x) for x in doc.xpath("//p:body//p:p")] == ["Body.", "More."]

@@ -33,6 +33,7 @@ from ...errors import PubconvError, Report, SourcePos, warn
 from .. import _common
 from .._markdown import Body, _pop_trailing_url, is_reference_heading
 from .body import BodyReader
+from .styles import ParaRole
 from .package import NS, Package
 
 #: meta children in schema order
@@ -83,7 +84,7 @@ def _build(pkg: Package, reader: BodyReader, flat: list, path: str, report: Repo
     flat = _attach_captions(flat)
     front = reader.front
     if front.title is None:
-        flat = _title_from_heading(flat, front)
+        flat = _title_from_heading(flat, reader)
     body = Body(blocks=[])
     ref_wheres: list[str | None] = []
     in_refs_level = None
@@ -154,8 +155,12 @@ def _attach_captions(flat: list) -> list:
     return out
 
 
-def _title_from_heading(flat: list, front) -> list:
-    """No Title paragraph: a first paragraph that is the only heading of the top level is the title."""
+def _title_from_heading(flat: list, reader: BodyReader) -> list:
+    """No Title paragraph: a first paragraph that is the only heading of the top level is the title.
+
+    The author, date and DOI lines right after it then belong to the title page too.
+    """
+    front = reader.front
     first = next((i for i, b in enumerate(flat)), None)
     if first is None or not isinstance(flat[first], tuple) or flat[first][0] != "heading":
         return flat
@@ -166,7 +171,11 @@ def _title_from_heading(flat: list, front) -> list:
     heading = flat[first][2]
     heading.tag = q("title")
     front.title = heading
-    return flat[first + 1:]
+    rest = first + 1
+    while rest < len(flat) and not isinstance(flat[rest], tuple) and flat[rest].tag == q("p") and reader._front(
+            ParaRole(), flat[rest], flat[rest].get(WHERE)):
+        rest += 1
+    return flat[rest:]
 
 
 def _entries(block, entries: list, wheres: list, report: Report, path: str) -> None:

@@ -256,9 +256,11 @@ class BodyReader(TableReader, DrawingReader):
         if top and self.front_open and self._front(role, container, where):
             return
         if top and role.kind == "title" and self.front.title is None and not empty:
-            # the title after some body text (a cover note, a series line): still the title
+            # the title after some body text (a cover note, a draft mark): still the title, and the
+            # subtitle, author and date lines right after it are still the title page
             container.tag = q("title")
             self.front.title = container
+            self.front_open = True
             return
         numbered = self._numbering(p, sid) if role.kind in ("body", "quote") else None
         if not empty:
