@@ -101,7 +101,10 @@ def _build(pkg: Package, reader: BodyReader, flat: list, path: str, report: Repo
                 body.references = E("references", E("heading", text_of(heading).strip().rstrip(":").strip()),
                                     where=heading.get(WHERE))
                 continue
-        if in_refs_level is not None:
+        if in_refs_level is not None and isinstance(block, tuple):
+            warn(report, "reference-heading", f"the heading {text_of(block[2]).strip()!r} inside the reference "
+                 "list is left out (the list has no subsections)", SourcePos(path, where=block[2].get(WHERE)))
+        elif in_refs_level is not None:
             _entries(block, body.entries, ref_wheres, report, path)
         else:
             body.blocks.append(block)
