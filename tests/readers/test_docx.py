@@ -588,3 +588,14 @@ def test_title_page_lines_after_a_late_title_or_a_heading_title(tmp_path):
     assert text_of(doc.find("p:meta/p:title")) == "Heading title" and len(doc.xpath("//p:author")) == 2
     assert doc.find("p:meta/p:date").get("iso") == "2024-05"
     assert [text_of(x) for x in doc.xpath("//p:body//p:p")] == ["Body.", "More."]
+
+
+def test_a_damaged_package_is_an_error_not_a_crash(tmp_path):
+    data = bytearray((DOCX / "writer-features.docx").read_bytes())
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for i in range(start + 40, start + 60):  # the deflate stream of the main part, not its header
+        data[i] ^= 0x5A
+    with pytest.raises(PubconvError) as err:
+        read(bytes(data), tmp_path)
+    assert err.value.code == "docx-format" and "word/document.xml" in err.value.message

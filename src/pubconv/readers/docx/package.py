@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from lxml import etree
@@ -90,7 +91,7 @@ class Package:
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zip.infolist()
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError):
             raise PubconvError("not a .docx: the file is not a zip package (save it from Word as .docx)",
                                SourcePos(path), "docx-format") from None
         self._check_members(infos)
@@ -138,9 +139,9 @@ class Package:
         try:
             with self.zip.open(info) as fh:
                 data = fh.read(info.file_size + 1)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-            raise PubconvError(f"package member {name!r} cannot be read: {exc}", SourcePos(self.path),
-                               "docx-format") from None
+        except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError) as exc:
+            raise PubconvError(f"package member {name!r} cannot be read (the file is damaged: {exc})",
+                               SourcePos(self.path), "docx-format") from None
         if len(data) > info.file_size:  # pragma: no cover - zipfile already stops at the declared size
             raise PubconvError(f"package member {name!r} is larger than it says", SourcePos(self.path), "zip-bomb")
         return data
