@@ -599,3 +599,16 @@ def test_a_damaged_package_is_an_error_not_a_crash(tmp_path):
     with pytest.raises(PubconvError) as err:
         read(bytes(data), tmp_path)
     assert err.value.code == "docx-format" and "word/document.xml" in err.value.message
+
+
+def test_an_abstract_heading_and_a_bold_header_row(tmp_path):
+    st = styles(style("Title", "Title"), style("H1", "heading 1"))
+    table = ('<w:tbl><w:tr><w:tc>' + p(r("Port", "<w:b/>")) + '</w:tc><w:tc>' + p(r("Levy", "<w:b/>")) + '</w:tc></w:tr>'
+             '<w:tr><w:tc>' + p("Koper") + '</w:tc><w:tc>' + p("385") + '</w:tc></w:tr></w:tbl>')
+    body = (p("T", style="Title") + p("Abstract", style="H1") + p("What this is about.") + p("Second.")
+            + p("Introduction", style="H1") + p("Body.") + table)
+    doc, _ = read(package(body, parts={"styles": st}), tmp_path)
+    assert [text_of(x) for x in doc.xpath("//p:abstract/p:p")] == ["What this is about.", "Second."]
+    assert [text_of(s_.find("p:heading", XPATH_NS)) for s_ in doc.xpath("//p:section")] == ["Introduction"]
+    assert [text_of(c) for c in doc.xpath("//p:thead/p:row/p:cell")] == ["Port", "Levy"]
+    assert len(doc.xpath("//p:tbody/p:row")) == 1

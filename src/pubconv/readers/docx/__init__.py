@@ -85,6 +85,8 @@ def _build(pkg: Package, reader: BodyReader, flat: list, path: str, report: Repo
     front = reader.front
     if front.title is None:
         flat = _title_from_heading(flat, reader)
+    if not front.abstract:
+        flat = _abstract_section(flat, front)
     body = Body(blocks=[])
     ref_wheres: list[str | None] = []
     in_refs_level = None
@@ -179,6 +181,25 @@ def _title_from_heading(flat: list, reader: BodyReader) -> list:
             ParaRole(), flat[rest], flat[rest].get(WHERE)):
         rest += 1
     return flat[rest:]
+
+
+def _abstract_section(flat: list, front) -> list:
+    """A first heading (or a paragraph that is only the word) "Abstract": what follows it, to the next
+    heading, is the abstract."""
+    if not flat:
+        return flat
+    first = flat[0]
+    el = first[2] if isinstance(first, tuple) else first
+    if el.tag not in (q("heading"), q("p")) or text_of(el).strip().rstrip(":").strip().lower() != "abstract":
+        return flat
+    end = 1
+    while end < len(flat) and not isinstance(flat[end], tuple):
+        end += 1
+    blocks = flat[1:end]
+    if not blocks:
+        return flat
+    front.abstract = blocks
+    return flat[end:]
 
 
 def _entries(block, entries: list, wheres: list, report: Report, path: str) -> None:

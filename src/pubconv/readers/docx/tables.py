@@ -39,6 +39,8 @@ class TableReader:
                 body.append(row)
         if not head and not body:
             return None
+        if not head and len(body) > 1 and _all_strong(body[0]):
+            head, body = [body[0]], body[1:]  # a first row set in bold is the header row Word was not told of
         if not body:
             head, body = [], head
         self.tables += 1
@@ -88,3 +90,10 @@ def _owner_table(el: etree._Element) -> etree._Element | None:
     for anc in el.iterancestors(w("tbl")):
         return anc
     return None
+
+
+def _all_strong(row: etree._Element) -> bool:
+    """Every non-empty cell of the row is bold throughout (and at least one is not empty)."""
+    filled = [c for c in row if not is_empty(c)]
+    return bool(filled) and all(len(c) == 1 and c[0].tag.endswith("}strong") and not (c.text or "").strip()
+                                and not (c[0].tail or "").strip() for c in filled)
