@@ -127,6 +127,9 @@ def test_libreoffice_fixture():
         "2024?') [docx-comment]",
         "writer-features.docx: paragraph 6: warning: the document has 2 unaccepted tracked changes (1 insertion(s) "
         "kept, 1 deletion(s) dropped); accept or reject them in Word to decide yourself [docx-revisions]",
+        "writer-features.docx: docProps/core.xml: warning: the keywords and abstract come from the file's properties "
+        "(docProps/core.xml), which Word often fills in by itself; check them, or give them in the document or in "
+        "writer-features.yaml [docx-core-metadata]",
     ]
 
 

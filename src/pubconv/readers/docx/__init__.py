@@ -319,6 +319,7 @@ def _meta(pkg: Package, reader: BodyReader, path: str, report: Report, lang: str
         kws = [k.strip() for k in re.split(r"[;,]", core["keywords"]) if k.strip()]
         if kws:
             parts["keywords"] = E("keywords", *[E("keyword", k) for k in kws])
+            parts["keywords"].set(_CORE, "1")
     if front.abstract:
         parts["abstract"] = E("abstract", *front.abstract, where=front.abstract[0].get(WHERE))
     elif core.get("description"):
@@ -335,6 +336,13 @@ def _meta(pkg: Package, reader: BodyReader, path: str, report: Report, lang: str
                 warn(report, "docx-author-notes", "the sidecar gives the authors, so the notes on the authors "
                      "in the document are left out (give them as 'note:' in the sidecar)", SourcePos(str(side)))
         doc_lang = side_lang or doc_lang
+    from_core = [name for name, el in parts.items() if _from_core(el)]
+    if from_core:
+        listed = " and ".join([", ".join(from_core[:-1]), from_core[-1]] if len(from_core) > 1 else from_core)
+        warn(report, "docx-core-metadata", f"the {listed} come{'s' if len(from_core) == 1 else ''} "
+             "from the file's properties (docProps/core.xml), which Word often fills in by itself; check "
+             f"{'it' if len(from_core) == 1 else 'them'}, or give {'it' if len(from_core) == 1 else 'them'} in the "
+             f"document or in {Path(path).with_suffix('.yaml').name}", SourcePos(path, where="docProps/core.xml"))
     meta = E("meta")
     for name in _META_ORDER:
         if name in parts:
@@ -388,6 +396,17 @@ def _renumber_notes(root: etree._Element) -> None:
             where = el.get(WHERE) or ""
             if where == f"note {old}" or where.startswith(f"note {old},"):
                 el.set(WHERE, f"note {i}" + where[len(f"note {old}"):])
+
+
+#: marks (until the meta is assembled) an element that has no position but came from docProps/core.xml
+_CORE = "_from-core"
+
+
+def _from_core(el: etree._Element) -> bool:
+    if el.attrib.pop(_CORE, None) is not None:
+        return True
+    first = el if el.get(WHERE) else next((c for c in el if c.get(WHERE)), el)
+    return first.get(WHERE) == "docProps/core.xml"
 
 
 def _names(line: str) -> list[str]:
