@@ -615,3 +615,14 @@ def test_an_abstract_heading_and_a_bold_header_row(tmp_path):
     assert [text_of(s_.find("p:heading", XPATH_NS)) for s_ in doc.xpath("//p:section")] == ["Introduction"]
     assert [text_of(c) for c in doc.xpath("//p:thead/p:row/p:cell")] == ["Port", "Levy"]
     assert len(doc.xpath("//p:tbody/p:row")) == 1
+
+
+@pytest.mark.parametrize("name", ["pandoc-notes", "writer-features"])
+def test_fixture_intermediates_match_their_goldens(name, update_goldens):
+    """The whole intermediate of each committed .docx, positions included (``--update-goldens`` rewrites)."""
+    doc = read_source(DOCX / f"{name}.docx", Collector())
+    got = serialize(doc.root).decode()
+    golden = DOCX / f"{name}.expected.pubconv.xml"
+    if update_goldens or not golden.exists():
+        golden.write_text(got, encoding="utf-8")
+    assert got == golden.read_text(encoding="utf-8")
