@@ -626,3 +626,12 @@ def test_fixture_intermediates_match_their_goldens(name, update_goldens):
     if update_goldens or not golden.exists():
         golden.write_text(got, encoding="utf-8")
     assert got == golden.read_text(encoding="utf-8")
+
+
+def test_a_typed_url_at_the_end_of_an_entry_is_its_url(tmp_path):
+    body = (p("T", style="Title") + p("Body.") + p("References", style="H1")
+            + p("Roe, R. (2020). ", r("Other", "<w:i/>"), ". https://papers.example.org/roe.") + p("Doe, J. (2021). Plain."))
+    doc, _ = read(package(body, parts={"styles": styles(style("Title", "Title"), style("H1", "heading 1"))}), tmp_path)
+    refs = doc.xpath("//p:ref")
+    assert [r_.findtext("p:url", namespaces=XPATH_NS) for r_ in refs] == ["https://papers.example.org/roe", None]
+    assert without_positions(refs[0].find("p:text", XPATH_NS)).endswith("<em>Other</em>.</text>")

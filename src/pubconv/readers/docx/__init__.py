@@ -202,6 +202,20 @@ def _abstract_section(flat: list, front) -> list:
     return flat[end:]
 
 
+_PLAIN_URL = re.compile(r"(?:^|\s)<?(https?://[^\s<>]+?)>?[.,;]?\s*$")
+
+
+def _pop_plain_url(text: etree._Element) -> str | None:
+    """A URL typed (not linked) at the end of an entry: the entry's URL, as a link there would be."""
+    holder, attr = (text[-1], "tail") if len(text) else (text, "text")
+    value = getattr(holder, attr) or ""
+    m = _PLAIN_URL.search(value)
+    if not m:
+        return None
+    setattr(holder, attr, value[: m.start()].rstrip() or None)
+    return m.group(1)
+
+
 def _entries(block, entries: list, wheres: list, report: Report, path: str) -> None:
     if isinstance(block, tuple):
         block = block[2]
@@ -236,7 +250,7 @@ def _entries(block, entries: list, wheres: list, report: Report, path: str) -> N
                     text.text = (text.text or "") + child.tail
             continue
         text.append(child)
-    url = _pop_trailing_url(text)
+    url = _pop_trailing_url(text) or _pop_plain_url(text)
     if (text.text or len(text)) or url:
         entries.append((text, url, None))
         wheres.append(where)
