@@ -92,6 +92,7 @@ class Styles:
                     self.default_para = sid
         self._roles: dict[str, ParaRole] = {}
         self._runs: dict[str, RunFormat] = {}
+        self._props: dict[tuple[str, str], etree._Element | None] = {}
 
     def chain(self, sid: str | None):
         """The style and those it is based on, nearest first (cycles cut)."""
@@ -128,11 +129,11 @@ class Styles:
 
     def para_property(self, sid: str | None, tag: str) -> etree._Element | None:
         """The nearest ``w:pPr/w:<tag>`` in the paragraph style's chain."""
-        for st in self.chain(sid or self.default_para):
-            el = st.find(f"{w('pPr')}/{w(tag)}")
-            if el is not None:
-                return el
-        return None
+        key = (sid or self.default_para or "", tag)
+        if key not in self._props:
+            self._props[key] = next((el for st in self.chain(key[0]) if (el := st.find(
+                f"{w('pPr')}/{w(tag)}")) is not None), None)
+        return self._props[key]
 
     def run_format(self, sid: str | None) -> RunFormat:
         """What a character style adds (Strong, Emphasis, Verbatim Char...)."""
