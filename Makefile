@@ -9,7 +9,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 RUNTIME_PACKAGES = python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-texgyre
-TEST_PACKAGES    = default-jdk-headless poppler-utils libxml2-utils
+# LibreOffice makes one of the .docx fixtures again (tests/readers/test_docx.py); tests only.
+TEST_PACKAGES    = default-jdk-headless poppler-utils libxml2-utils libreoffice-writer-nogui
 APT_PACKAGES     = $(RUNTIME_PACKAGES) $(TEST_PACKAGES)  # all of them, as README.md lists them
 
 .PHONY: demo test test-network sysdeps sysdeps-runtime install bench clean
@@ -68,6 +69,7 @@ _sysdeps:
 	  command -v java >/dev/null && command -v javac >/dev/null || missing="$$missing default-jdk-headless"; \
 	  command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	  command -v xmllint >/dev/null || missing="$$missing libxml2-utils"; \
+	  command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
 	fi; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -81,7 +83,7 @@ _sysdeps:
 	  echo "This machine has no apt-get: install the same things with its package manager, then rerun make:"; \
 	  echo "  Python venv support; Pango >= 1.44 with HarfBuzz's subset library and fontconfig (WeasyPrint's"; \
 	  echo "  needs: https://doc.courtbouillon.org/weasyprint/stable/first_steps.html); the TeX Gyre Pagella font;"; \
-	  echo "  for the tests a JDK (java and javac), poppler's pdftotext/pdftoppm and libxml2's xmllint."; \
+	  echo "  for the tests a JDK (java and javac), poppler's pdftotext/pdftoppm, libxml2's xmllint and LibreOffice."; \
 	  echo "  e.g. Fedora: sudo dnf install pango harfbuzz fontconfig texlive-tex-gyre java-latest-openjdk-devel \\"; \
 	  echo "       poppler-utils libxml2;  macOS: brew install pango harfbuzz fontconfig openjdk poppler libxml2"; \
 	  echo "       and the font from https://www.gust.org.pl/projects/e-foundry/tex-gyre/pagella"; \

@@ -298,6 +298,36 @@ def measure_document(name: str, source: Path, out: Path, plan: Plan, variant: st
             "total": total}
 
 
+def measure_docx(long_md: Path, work: Path, plan: Plan) -> dict | None:
+    """Reading the long commentary as a .docx (written by Pandoc from it) against its PDF.
+
+    None when Pandoc (pypandoc-binary) is not installed.
+    """
+    import pubconv
+
+    sys.path.insert(0, str(ROOT / "fixtures" / "docx"))
+    import make as docx_make
+
+    if docx_make.pandoc_path() is None:
+        return None
+    folder = work / "docx"
+    folder.mkdir(parents=True, exist_ok=True)
+    source = docx_make.markdown_to_docx(docx_make.markdown_from(pubconv.read(long_md).root), folder / "long.docx")
+    out = folder / "out"
+
+    def read() -> None:
+        pubconv.read(source)
+
+    def pdf() -> None:
+        pubconv.convert(source, ["pdf"], out)
+
+    pdf()  # warm-up
+    t_read, t_pdf = interleaved(read, pdf, runs=plan.runs)
+    doc = pubconv.read(source)
+    return {"read": t_read, "pdf": t_pdf, "notes": len(doc.xpath("//p:note")), "pages": _pdf_pages(out / "long.pdf"),
+            "bytes": source.stat().st_size}
+
+
 def _pdf_pages(path: Path) -> int:
     from pypdf import PdfReader
 
@@ -534,6 +564,14 @@ def measure_all(plan: Plan, work: Path, res: Results) -> None:
         lines.append(f"| {label} | " + " | ".join(
             f"{fmt_s(d['phases'][i][1])} ({d['phases'][i][1] / d['total']:.0%})" for d in per_doc) + " |")
     res.section("Where the time of a PDF goes", lines)
+    log("the long commentary as a Word document")
+    dx = measure_docx(long_doc, work, plan)
+    if dx is not None:
+        share = dx["read"] / dx["pdf"]
+        res.target(f"Reading a .docx of {dx['pages']} PDF pages with {dx['notes']} notes, as a share of its PDF",
+                   f"{share:.1%} ({fmt_s(dx['read'])} of {fmt_s(dx['pdf'])})", "< 10%", share < 0.10)
+    else:
+        res.target("Reading a .docx as a share of its PDF", "pypandoc-binary not installed", "< 10%", None)
 
     # 3, 4, 5
     log("batches, through the command line")

@@ -47,9 +47,9 @@ def test_the_runner_measures_everything_on_tiny_inputs(tmp_path):
     assert text.startswith(run.START) and text.rstrip().endswith(run.END)
     rows = [line for line in text.splitlines() if re.match(r"\| .* \| (met|\*\*missed\*\*|not measured) \|$", line)]
     # Seed and generated document: PDF, PDF/UA-1 and other formats against WeasyPrint alone (2 x 3),
-    # then batch, Pandoc, no-op, start-up, then the real-shaped documents and their batch against
-    # the Pandoc route.
-    assert len(rows) == 12, text
+    # the generated one as a .docx, then batch, Pandoc, no-op, start-up, then the real-shaped documents
+    # and their batch against the Pandoc route.
+    assert len(rows) == 13, text
     assert not [r for r in rows if r.endswith("| not measured |")], "every comparison must run (pypandoc-binary)"
     assert "Pandoc 3." in text
     for heading in ("### 1–2.", "### 3–5.", "### 6.", "### 7."):

@@ -14,7 +14,7 @@ from pathlib import Path
 from . import __version__
 from .errors import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, Diagnostic, PubconvError, SourcePos
 
-SOURCE_SUFFIXES = (".md", ".markdown", ".txt", ".pubconv.xml")
+SOURCE_SUFFIXES = (".md", ".markdown", ".txt", ".pubconv.xml", ".docx")
 
 EPILOG = """\
 examples:
@@ -37,8 +37,9 @@ def _parser() -> argparse.ArgumentParser:
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("sources", nargs="+", metavar="SRC", help="source files or folders (searched recursively)")
-    common.add_argument("--from", dest="form", choices=["authoring", "extracted", "xml"],
-                        help="force the source form (default: front matter means authoring, else extracted)")
+    common.add_argument("--from", dest="form", choices=["authoring", "extracted", "xml", "docx"],
+                        help="force the source form (default: .docx is Word, .pubconv.xml the intermediate, "
+                             "front matter means authoring, else extracted)")
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
     common.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
@@ -79,7 +80,9 @@ def find_sources(args: list[str], skip: Path | None = None) -> tuple[list[Path],
                     continue
                 if skip_resolved is not None and skip_resolved in f.resolve().parents:
                     continue
-                if f.name.endswith(SOURCE_SUFFIXES) and f.name.lower() not in ("readme.md", "changelog.md"):
+                # "~$c208.docx" is the lock file Word keeps beside an open document
+                if f.name.lower().endswith(SOURCE_SUFFIXES) and f.name.lower() not in ("readme.md", "changelog.md") \
+                        and not f.name.startswith("~$"):
                     found.append(f)
         elif path.exists():
             found.append(path)

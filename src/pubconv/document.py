@@ -40,6 +40,8 @@ LINE = f"{{{SRC_NS}}}line"
 COL = f"{{{SRC_NS}}}col"
 FILE = f"{{{SRC_NS}}}file"
 FORM = f"{{{SRC_NS}}}form"
+#: a place in a source without lines (``paragraph 12``, ``note 3``), printed as ``file: paragraph 12``
+WHERE = f"{{{SRC_NS}}}where"
 LANG = f"{{{XML_NS}}}lang"
 
 #: Elements whose children are only elements: whitespace inside them is layout,
@@ -61,14 +63,20 @@ def local(el: etree._Element) -> str:
     return etree.QName(el).localname
 
 
-def E(tag: str, *children, line: int | None = None, **attrs) -> etree._Element:
-    """Build a pubconv element; strings among ``children`` become text."""
+def E(tag: str, *children, line: int | None = None, where: str | None = None, **attrs) -> etree._Element:
+    """Build a pubconv element; strings among ``children`` become text.
+
+    ``line`` (a 1-based source line) or ``where`` (a label such as ``paragraph 12``
+    for sources without lines) records the element's source position.
+    """
     el = etree.Element(q(tag), nsmap=NSMAP)
     for key, value in attrs.items():
         if value is not None:
             el.set(key.rstrip("_").replace("_", "-"), str(value))
     if line is not None:
         el.set(LINE, str(line))
+    if where is not None:
+        el.set(WHERE, where)
     append(el, *children)
     return el
 
@@ -151,21 +159,24 @@ def children(el: etree._Element, tag: str | None = None) -> Iterator[etree._Elem
 
 
 def source_pos(el: etree._Element, path: str | None = None) -> SourcePos:
-    """Where ``el`` came from: the nearest ``src:line`` on it or an ancestor.
+    """Where ``el`` came from: the nearest ``src:line`` (or ``src:where``) on it or an ancestor.
 
     ``path`` defaults to the root's ``src:file``.
     """
-    line = col = None
+    line = col = where = None
     node = el
     while node is not None:
         if node.get(LINE) is not None:
             line = int(node.get(LINE))
             col = int(node.get(COL)) if node.get(COL) else None
             break
+        if node.get(WHERE) is not None:
+            where = node.get(WHERE)
+            break
         node = node.getparent()
     if path is None:
         path = el.getroottree().getroot().get(FILE) or "<document>"
-    return SourcePos(path, line, col)
+    return SourcePos(path, line, col, where)
 
 
 @dataclass

@@ -20,14 +20,21 @@ EXIT_INTERNAL = 3  #: a bug in pubconv: one line is printed, --debug shows the t
 
 @dataclass(frozen=True)
 class SourcePos:
-    """A place in a source file; line and column are 1-based and optional."""
+    """A place in a source file; line and column are 1-based and optional.
+
+    ``where`` names the place in a source that has no lines (a Word document's
+    ``paragraph 12`` or ``note 3``); it is printed after the path:
+    ``c208.docx: paragraph 12``.
+    """
 
     path: str
     line: int | None = None
     column: int | None = None
+    where: str | None = None
 
-    def __str__(self) -> str:  # "comments/c207.md:12:3"
-        return ":".join(str(p) for p in (self.path, self.line, self.column) if p is not None)
+    def __str__(self) -> str:  # "comments/c207.md:12:3", "c208.docx: paragraph 12"
+        head = ":".join(str(p) for p in (self.path, self.line, self.column) if p is not None)
+        return f"{head}: {self.where}" if self.where else head
 
 
 @dataclass(frozen=True)

@@ -255,9 +255,12 @@ class Inputs:
         override = options.get("theme_dir") or cfg.relative(cfg.get("theme", "dir"))
         override = Path(override) if override is not None else None
         logo = options.get("logo") or cfg.relative(cfg.get("publisher", "logo"))
+        from .readers import inputs as source_inputs  # a .docx's sidecar <stem>.yaml decides its metadata
+
         parts = [
             environment(),
             source.read_bytes(),
+            *(extra.name.encode() + b"\0" + extra.read_bytes() for extra in source_inputs(source)),
             cfg.fingerprint,
             file_digest(Path(logo)) if logo is not None else "",
             theme_digest(override),

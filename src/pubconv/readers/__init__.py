@@ -2,9 +2,10 @@
 
 ``read_source(path)`` decodes the file (UTF-8, with or without BOM; UTF-16 with
 a BOM; CRLF and CR line ends), picks the form (``.pubconv.xml`` is the
-intermediate itself; YAML front matter means the authoring form; anything else
-is the extracted form) unless ``form`` forces one, and returns a validated
-:class:`~pubconv.document.Document`.
+intermediate itself; ``.docx`` is a Word document; YAML front matter means the
+authoring form; anything else is the extracted form) unless ``form`` forces one,
+and returns a validated :class:`~pubconv.document.Document`.  The binary forms
+(``xml``, ``docx``) get the bytes, never decoded text.
 """
 from __future__ import annotations
 
@@ -21,16 +22,22 @@ from ..errors import PubconvError, Report, SourcePos
 if TYPE_CHECKING:
     from ..config import Config
 
-FORMS = ("authoring", "extracted", "xml")
+FORMS = ("authoring", "extracted", "xml", "docx")
+#: forms whose reader takes the file's bytes; the others get decoded text
+BINARY_FORMS = frozenset({"xml", "docx"})
 # Characters XML 1.0 cannot carry (C0 controls but tab and newline, lone surrogates, U+FFFE/FFFF).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 #: Sources larger than this are refused before they are read (a commentary is ~50 KB).
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
+#: A Word package carries its pictures: its own, larger limit (the zip's contents are checked when read).
+MAX_DOCX_BYTES = 100 * 1024 * 1024
 
 
 def detect_form(path: Path, text: str | None) -> str:
     if path.name.endswith(".pubconv.xml"):
         return "xml"
+    if path.name.lower().endswith(".docx"):
+        return "docx"
     from .authoring import has_front_matter
 
     return "authoring" if text is not None and has_front_matter(text) else "extracted"
@@ -72,7 +79,24 @@ READERS = {
     "authoring": "pubconv.readers.authoring",
     "extracted": "pubconv.readers.extracted",
     "xml": "pubconv.readers.xml",
+    "docx": "pubconv.readers.docx",
 }
+
+
+def _limit(path: str, form: str | None) -> int:
+    docx = form == "docx" or (form is None and path.lower().endswith(".docx"))
+    return MAX_DOCX_BYTES if docx else MAX_SOURCE_BYTES
+
+
+def inputs(path: str | Path) -> list[Path]:
+    """Files besides the source itself that its reading depends on (a .docx's sidecar ``<stem>.yaml``)."""
+    p = Path(path)
+    if p.name.lower().endswith(".docx"):
+        from .docx import sidecar
+
+        side = sidecar(p)
+        return [side] if side is not None else []
+    return []
 
 
 def read_bytes(data: bytes, path: str, report: Report, *, base_dir: Path | None = None, form: str | None = None,
@@ -83,13 +107,17 @@ def read_bytes(data: bytes, path: str, report: Report, *, base_dir: Path | None 
     with ``config`` when given) and the schema check before it is returned.
     """
     base = base_dir if base_dir is not None else Path(path).resolve().parent
-    if len(data) > MAX_SOURCE_BYTES:
+    limit = _limit(path, form)
+    if len(data) > limit:
         raise PubconvError(f"source is {len(data) / 1048576:.1f} MB; the limit is "
-                           f"{MAX_SOURCE_BYTES // 1048576} MB", SourcePos(path), "too-large")
+                           f"{limit // 1048576} MB", SourcePos(path), "too-large")
     if form is not None and form not in READERS:
         raise PubconvError(f"unknown source form {form!r} (known: {', '.join(FORMS)})", SourcePos(path), "usage")
-    if form == "xml" or (form is None and path.endswith(".pubconv.xml")):
-        form, source = "xml", data
+    name = Path(path).name
+    if form is None and (name.endswith(".pubconv.xml") or name.lower().endswith(".docx")):
+        form = detect_form(Path(path), None)
+    if form in BINARY_FORMS:
+        source = data
     else:
         source = decode(data, path)
         if not source.strip():
@@ -108,8 +136,9 @@ def read_source(path: str | Path, report: Report, *, form: str | None = None, la
     p = Path(path)
     try:
         size = p.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise PubconvError(f"source is {size / 1048576:.1f} MB; the limit is {MAX_SOURCE_BYTES // 1048576} MB",
+        limit = _limit(str(path), form)
+        if size > limit:
+            raise PubconvError(f"source is {size / 1048576:.1f} MB; the limit is {limit // 1048576} MB",
                                SourcePos(str(path)), "too-large")
         data = p.read_bytes()
     except IsADirectoryError:

@@ -8,9 +8,9 @@ configuration.  Writers read only the result.
 
 Order (``TRANSFORMS``):
 
-1. ``citations``  author-date citations linked to the reference list (Markdown forms only)
-2. ``floats``     figures and tables numbered in document order (Markdown forms only)
-3. ``crossrefs``  ``#id`` links and ``@fig:x`` references resolved (Markdown forms only)
+1. ``citations``  author-date citations linked to the reference list (forms the readers build)
+2. ``floats``     figures and tables numbered in document order (forms the readers build)
+3. ``crossrefs``  ``#id`` links and ``@fig:x`` references resolved (forms the readers build)
 4. ``publisher``  what the document leaves out, from ``pubconv.toml`` (every form)
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ from ..errors import Report
 from . import citations, crossrefs, publisher
 
 #: the source forms whose trees the readers build (the XML form arrives finished)
-MARKDOWN_FORMS = frozenset({"authoring", "extracted"})
+BUILT_FORMS = frozenset({"authoring", "extracted", "docx"})
 
 
 @dataclass(frozen=True)
@@ -36,17 +36,17 @@ class Context:
 
 
 def _citations(doc: Document, report: Report, ctx: Context) -> None:
-    if ctx.form in MARKDOWN_FORMS:
+    if ctx.form in BUILT_FORMS:
         citations.link_citations(doc.root, list(doc.root.iter(q("ref"))), report, doc.pos)
 
 
 def _floats(doc: Document, report: Report, ctx: Context) -> None:
-    if ctx.form in MARKDOWN_FORMS:
+    if ctx.form in BUILT_FORMS:
         number_floats(doc.root)
 
 
 def _crossrefs(doc: Document, report: Report, ctx: Context) -> None:
-    if ctx.form in MARKDOWN_FORMS:
+    if ctx.form in BUILT_FORMS:
         crossrefs.resolve(doc, report, strict=ctx.form == "authoring")
 
 
