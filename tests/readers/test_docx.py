@@ -79,8 +79,9 @@ def test_pandoc_fixture():
     assert text_of(table.find("p:caption", XPATH_NS)) == "Berth levies for a 10,000-tonne vessel"
     assert [text_of(c) for c in table.xpath("p:thead/p:row/p:cell", namespaces=XPATH_NS)] == ["Port", "Levy (EUR)"]
     assert table.xpath("p:tbody/p:row/p:cell", namespaces=XPATH_NS)[1].get("align") == "right"
-    assert [link.get("href") for link in doc.xpath("//p:body//p:link")] == [
-        "https://ports.example.org/tariff", "#sec-1"]  # the internal link points at its section
+    assert [link.get("href") for link in doc.xpath("//p:body//p:link")] == ["https://ports.example.org/tariff"]
+    # the internal link points at its section: a cross-reference once the transform stage resolved it
+    assert [(x.get("type"), x.get("ref")) for x in doc.xpath("//p:body//p:xref")] == [("sec", "sec-1")]
     refs = doc.xpath("//p:ref")
     assert [r_.findtext("p:url", namespaces=XPATH_NS) for r_ in refs] == [
         "https://books.example.org/port-finance", "https://doi.org/10.5555/crps.2023.7"]
@@ -113,11 +114,11 @@ def test_libreoffice_fixture():
     assert "<strong>Solidarity Lanes</strong>" in xml and "<em>most</em>" in xml and "10<sup>6</sup>" in xml
     assert "NO<sub>x</sub>" in xml and "<em>waived</em>" in xml  # underline is emphasis
     table = doc.find(".//p:table")
-    assert text_of(table.find("p:caption", XPATH_NS)) == "Table 1: Cost per tonne by corridor"
+    assert text_of(table.find("p:caption", XPATH_NS)) == "Cost per tonne by corridor"  # "Table 1: " is printed by pubconv
     assert len(table.xpath("p:thead/p:row", namespaces=XPATH_NS)) == 1
     figure = doc.find(".//p:figure")
     assert figure.find("p:image", XPATH_NS).get("alt") == "Map of the three grain corridors from Odesa"
-    assert text_of(figure.find("p:caption", XPATH_NS)) == "Figure 1: The corridors"
+    assert text_of(figure.find("p:caption", XPATH_NS)) == "The corridors"
     assert (doc.base_dir / figure.find("p:image", XPATH_NS).get("src")).read_bytes().startswith(b"\x89PNG")
     assert [(lst.get("type"), len(lst)) for lst in doc.xpath("//p:list")] == [("bullet", 3), ("ordered", 2)]
     assert len(doc.xpath("//p:quote")) == 1 and len(doc.xpath("//p:ref")) == 2
@@ -199,7 +200,10 @@ def test_seed_as_docx_reads_like_the_seed(seed_path, tmp_path):
     assert found.items == []
 
 
-MARKDOWN_FIXTURES = sorted(FIXTURES.glob("*/*/*.md")) + [FIXTURES / "sample" / "comment-118.md"]
+# The kitchen sink uses the authoring form's own syntax (@fig: references, {#id}, spans with a language,
+# smart punctuation), which Pandoc's Word writer renders as text: it cannot be the same document twice.
+MARKDOWN_FIXTURES = [p for p in sorted(FIXTURES.glob("*/*/*.md")) if p.parent.name != "kitchen-sink"] + [
+    FIXTURES / "sample" / "comment-118.md"]
 
 
 @pytest.mark.parametrize("source", MARKDOWN_FIXTURES, ids=[f"{p.parent.name}/{p.name}" for p in MARKDOWN_FIXTURES])
@@ -350,7 +354,7 @@ def test_images_alt_text_caption_and_extraction(tmp_path):
     fig = doc.find(".//p:figure")
     img = fig.find("p:image", XPATH_NS)
     assert (img.get("src"), img.get("alt")) == ("media/chart.png", "Exports by month, 2020-2023")
-    assert text_of(fig.find("p:caption", XPATH_NS)) == "Figure 1. Exports"
+    assert text_of(fig.find("p:caption", XPATH_NS)) == "Exports"  # Word's own label goes: pubconv prints "Figure 1."
     assert (doc.base_dir / "media/chart.png").read_bytes() == png and doc.base_dir != tmp_path
     assert found.items == []
     folder = doc.base_dir

@@ -130,6 +130,10 @@ def _build(pkg: Package, reader: BodyReader, flat: list, path: str, report: Repo
     return doc
 
 
+#: "Table 1: ", "Figure 2. ", "Fig. 3 – " at the start of a caption
+_CAPTION_LABEL = re.compile(r"^\s*(?:Table|Tab\.|Figure|Fig\.|Chart|Map|Graph)\s+\d{1,4}\s*[.:–—-]?\s+", re.I)
+
+
 def _attach_captions(flat: list) -> list:
     """Caption paragraphs join the figure or table beside them (the one their words name first)."""
     out: list = []
@@ -149,7 +153,9 @@ def _attach_captions(flat: list) -> list:
             candidates.sort(key=lambda el: el.tag != q("figure"))
         if candidates:
             target = candidates[0]
-            caption = E("caption", cap.text, *list(cap))
+            # Word's caption starts with its own label ("Table 1: ", a SEQ field's result); pubconv numbers
+            # figures and tables itself and prints the label, so the typed one goes.
+            caption = E("caption", _CAPTION_LABEL.sub("", cap.text or "", count=1) or None, *list(cap))
             if target.tag == q("table"):
                 target.insert(0, caption)
             else:
