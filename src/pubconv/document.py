@@ -42,7 +42,7 @@ LANG = f"{{{XML_NS}}}lang"
 BLOCK_CONTAINERS = frozenset(
     "document meta series authors author name author-notes author-note bio abstract "
     "publisher keywords body section quote list item figure table thead tbody row "
-    "references ref parsed person-group note".split()
+    "references ref parsed person-group note source affiliations aff".split()
 )
 
 

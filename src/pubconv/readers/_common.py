@@ -82,9 +82,11 @@ def split_name(name: str) -> tuple[str | None, str]:
 
 
 def author_element(index: int, given: str | None, family: str, line: int | None, *, orcid=None, email=None,
-                   affiliations=(), bio: list | None = None, bio_line=None, notes: str | None = None):
+                   affiliations=(), bio: list | None = None, bio_line=None, notes: str | None = None,
+                   suffix: str | None = None):
     el = E("author", line=line, id=f"author-{index}", notes=notes)
-    el.append(E("name", E("given", given) if given else None, E("family", family)))
+    el.append(E("name", E("given", given) if given else None, E("family", family),
+                E("suffix", suffix) if suffix else None))
     if orcid:
         el.append(E("orcid", orcid))
     if email:
@@ -94,6 +96,20 @@ def author_element(index: int, given: str | None, family: str, line: int | None,
     if bio:
         el.append(E("bio", *bio, line=bio_line))
     return el
+
+
+#: Name suffixes as printed after the family name (``Jr.``, ``II``), by folded form.
+SUFFIXES = {"jr": "Jr.", "jr.": "Jr.", "sr": "Sr.", "sr.": "Sr.", "ii": "II", "iii": "III", "iv": "IV"}
+
+
+def split_name_suffix(name: str) -> tuple[str | None, str, str | None]:
+    """``("Antulio J.", "Echevarria", "II")`` for "Antulio J. Echevarria II" or "…, II"; suffix None if none."""
+    words = name.replace(",", " ").split()
+    suffix = None
+    if len(words) > 1 and words[-1].lower() in SUFFIXES:
+        suffix = SUFFIXES[words.pop().lower()]
+    given, family = split_name(" ".join(words))
+    return given, family, suffix
 
 
 def normalize_orcid(value: str) -> str | None:
