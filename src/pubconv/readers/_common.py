@@ -130,6 +130,19 @@ def date_element(iso: str, season: str | None, line: int | None) -> etree._Eleme
     return E("date", line=line, iso=iso, season=season)
 
 
+def take_title(meta: etree._Element, body: Body) -> None:
+    """Replace ``meta``'s title with the body's first heading (the title parsed with the body, so that
+    a note called in it is one of the body's notes), and take that heading out of the body."""
+    marker = body.blocks.pop(0)
+    heading = marker[2]
+    old = meta.find(q("title"))
+    title = E("title", line=int(old.get(LINE)) if old.get(LINE) else None)
+    title.text = heading.text
+    for child in heading:
+        title.append(child)
+    old.getparent().replace(old, title)
+
+
 def nest_sections(blocks: list) -> list[etree._Element]:
     """Turn the flat block list (with heading markers) into nested ``section`` elements.
 

@@ -76,7 +76,7 @@ _BY = re.compile(r"^(?:by|authors?|written by)\b[ \t]*:?[ \t]*", re.I)
 _MARK_SUP = re.compile(r"<sup>[ \t]*([0-9a-z*†‡§, ]{1,12})[ \t]*</sup>", re.I)
 _MARK_CARET = re.compile(r"\^([0-9a-z*†‡,]{1,8})\^")
 _MARK_UNI = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4}(?:,[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4}){0,4}")
-_MARK_SYM = re.compile(r"\\\*{1,3}|[†‡§]{1,3}")
+_MARK_SYM = re.compile(r"(?:\\\*){1,3}|[†‡§]{1,3}")
 _MARK = re.compile(r"\x00([^\x01]{1,20})\x01")  # a mark after normalisation
 _LEAD_MARK = re.compile(r"^[ \t]*\x00([^\x01]{1,20})\x01[ \t]*")
 _DOI = re.compile(r"^10\.[0-9]{4,9}/\S{1,300}$")
@@ -515,7 +515,7 @@ class HeaderReader:
         if words and all(w in SERIES_WORDS or w in ("&", "and") for w in words):
             if report:
                 warn(self.report, "inferred-series",
-                     f"{label!r} read as a series label without a number; list it as [series.{key.split()[0]}] "
+                     f"{label!r} read as a series label without a number; list it as [series.{_toml_key(key)}] "
                      "in pubconv.toml to confirm", self.pos(line, 1))
             return True
         return False
@@ -534,7 +534,7 @@ class HeaderReader:
             if len(label) >= 2 and label.replace(" ", "").isalpha():
                 warn(self.report, "title-label",
                      f"the title starts with {label!r}: kept in the title; if it is a series label, list it as "
-                     f"[series.{label.split()[0]}] in pubconv.toml", self.pos(line, 1))
+                     f"[series.{_toml_key(label)}] in pubconv.toml", self.pos(line, 1))
         return text
 
     # -------------------------------------------------------------- roles
@@ -615,11 +615,15 @@ class HeaderReader:
                 return False
             results.append(r)
         for k, r in enumerate(results):
+            if r.date is not None and r.date.problem:
+                warn(self.report, "bad-date", f"{r.date.problem}; the line is kept as body text",
+                     self.pos(b.line + k, 1))
+                self.unread.append(b)
+                return True
+        for k, r in enumerate(results):
             line = b.line + k
             if r.date is not None:
-                if r.date.problem:
-                    warn(self.report, "bad-date", f"{r.date.problem}; left out", self.pos(line, 1))
-                elif self.date is None:
+                if self.date is None:
                     self.date, self.date_line = r.date, line
             if r.doi is not None and self.doi is None:
                 self.doi = (r.doi, line)
@@ -662,10 +666,9 @@ class HeaderReader:
         return True
 
     def _names(self, raw: str, line: int, bylined: bool) -> list[Person] | None:
-        text = normalize_marks(raw)
-        has_bold = "**" in text or "__" in text
-        text = _BY.sub("", strip_emphasis(text).strip(), count=1) if bylined else text
-        text = text.replace("**", "").replace("__", "").strip().strip("*_").strip()
+        text = _demphasize(normalize_marks(raw))
+        has_bold = "**" in raw or "__" in raw
+        text = _BY.sub("", text.strip(), count=1) if bylined else text
         # commas inside a mark ("1,2") are not name separators
         text = _MARK.sub(lambda m: "\x00" + m.group(1).replace(",", ";") + "\x01", text)
         parts = re.split(r"[ \t]*,[ \t]*|[ \t]+(?:and|und|et|y|&)[ \t]+|[ \t]*;[ \t]*(?![^\x00]*\x01)", text)
@@ -737,6 +740,8 @@ class HeaderReader:
         k = bio_owner(b.text, [p.name for p in self.persons])
         if k is None or len(strip_emphasis(b.text).split()) < 6:
             return False
+        if _wrapped_in_emphasis(b.text):
+            b = type(b)(b.line, [strip_emphasis(b.text)])
         self.persons[k].bio.append(b)
         return True
 
@@ -757,7 +762,7 @@ class HeaderReader:
         used = {mk for p in self.persons for mk in p.marks if mk.isdigit()}
         resolved = {mk for _, _, marks in self.affs for mk in marks}
         resolved |= {mk for mk, _, _ in self.author_notes}
-        return used - resolved
+        return {int(mk) for mk in used - resolved}
 
     # -------------------------------------------------------------- the meta element
 
@@ -817,6 +822,21 @@ class HeaderReader:
 
 
 # ------------------------------------------------------------------ module helpers
+
+
+def _demphasize(text: str) -> str:
+    """Emphasis markers removed outside the mark tokens (a ``**`` mark is a mark, not bold)."""
+    out, start = [], 0
+    for m in _MARK.finditer(text):
+        out.append(text[start: m.start()].replace("**", "").replace("__", ""))
+        out.append(m.group(0))
+        start = m.end()
+    out.append(text[start:].replace("**", "").replace("__", ""))
+    return "".join(out).strip().strip("*_").strip()
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]{1,60}", key) else '"' + key.replace('"', '') + '"'
 
 
 def _heading_text(line: str) -> str:

@@ -7,7 +7,7 @@ Front matter keys (all optional but ``title``)::
     title: "..."
     subtitle: "..."
     authors:                   # a list; each a name string or a mapping
-      - name: "Siegfried O. Wolf"      # or given: / family:
+      - name: "Siegfried O. Wolf"      # or given: / family: (/ suffix: Jr.); "Name Jr." and "Name II" work too
         orcid: 0000-0002-1825-0097
         email: someone@example.org
         affiliation: "..."             # or a list
@@ -36,7 +36,9 @@ import yaml
 
 from ..document import Document, E
 from ..errors import PubconvError, Report, SourcePos
-from . import _common
+from lxml import etree
+
+from . import _common, _header
 from ._markdown import MarkdownBuilder
 
 # libyaml's loader when it is there (ten times faster), the pure-Python one otherwise; both are "safe".
@@ -44,7 +46,7 @@ _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 KEYS = {"series", "number", "title", "subtitle", "authors", "date", "doi", "lang", "language", "keywords",
         "abstract", "license", "licence", "publisher", "issn"}
-AUTHOR_KEYS = {"name", "given", "family", "orcid", "email", "affiliation", "affiliations", "bio", "note"}
+AUTHOR_KEYS = {"name", "given", "family", "suffix", "orcid", "email", "affiliation", "affiliations", "bio", "note"}
 
 
 _OPENING = re.compile(r"\A---[ \t]*\n\s*[A-Za-z_][\w-]*\s*:")
@@ -92,7 +94,8 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
     if data.get("subtitle") is not None:
         meta.append(builder.inline(_string(data["subtitle"], "subtitle", pos),
                                    E("subtitle", line=key_line.get("subtitle"))))
-    authors, notes = _authors(data.get("authors"), pos, key_line.get("authors"), path, report)
+    affs: dict[str, etree._Element] = {}
+    authors, notes = _authors(data.get("authors"), pos, key_line.get("authors"), path, report, affs)
     if authors:
         meta.append(E("authors", *authors))
     if notes:
@@ -136,8 +139,18 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
             _string(data["abstract"], "abstract", pos))
         if abstract:
             meta.append(E("abstract", *abstract, line=key_line.get("abstract")))
+    if affs:
+        meta.append(E("affiliations", *affs.values()))
     doc_lang = data.get("lang", data.get("language")) or lang
+    title_note = "[^" in str(title)
+    if title_note:  # parse the title with the body, so that a note called in it is one of the body's notes
+        lines = body_text.split("\n")
+        at = max(0, min(key_line.get("title", 1) - 1, fm_lines - 1))
+        lines[at] = "# " + " ".join(str(title).split())
+        body_text = "\n".join(lines)
     body = builder.body(body_text)
+    if title_note:
+        _common.take_title(meta, body)
     return _common.assemble(meta, body, path=path, src_file=Path(path).name, form="authoring",
                             lang=_string(doc_lang, "lang", pos), report=report, base_dir=base_dir)
 
@@ -196,7 +209,7 @@ def _date(value, pos: SourcePos, line: int | None):
     return _common.date_element(parsed[0], parsed[1], line)
 
 
-def _authors(value, pos, line, path, report):
+def _authors(value, pos, line, path, report, affs: dict):
     if value is None:
         return [], []
     if isinstance(value, (str, dict)):
@@ -215,21 +228,32 @@ def _authors(value, pos, line, path, report):
         if unknown:
             raise PubconvError(f"unknown author key {unknown[0]!r} (known: {', '.join(sorted(AUTHOR_KEYS))})",
                                pos("authors"), "bad-front-matter")
-        given, family = item.get("given"), item.get("family")
+        given, family, suffix = item.get("given"), item.get("family"), item.get("suffix")
         if family is None:
             name = item.get("name")
             if not isinstance(name, str) or not name.strip():
                 raise PubconvError(f"author {i} has no name", pos("authors"), "bad-front-matter")
-            given, family = _common.split_name(name.strip())
+            given, family, printed = _common.split_name_suffix(name.strip())
+            suffix = suffix or printed
+        elif suffix is None and str(family).split() and str(family).split()[-1].lower() in _common.SUFFIXES \
+                and len(str(family).split()) > 1:
+            _, family, suffix = _common.split_name_suffix(str(family))
         orcid = None
         if item.get("orcid") is not None:
             orcid = _common.normalize_orcid(str(item["orcid"]))
             if orcid is None:
                 raise PubconvError(f"author {i}: not an ORCID iD: {item['orcid']!r}", pos("authors"),
                                    "bad-front-matter")
-        affs = item.get("affiliations", item.get("affiliation")) or []
-        if isinstance(affs, str):
-            affs = [affs]
+        aff_list = item.get("affiliations", item.get("affiliation")) or []
+        if isinstance(aff_list, str):
+            aff_list = [aff_list]
+        aff_ids = []
+        for text in aff_list:
+            text = " ".join(str(text).split())
+            if text and text not in affs:
+                affs[text] = _header.aff_element(f"aff-{len(affs) + 1}", text, line, None)
+            if text:
+                aff_ids.append(affs[text].get("id"))
         bio = None
         if item.get("bio"):
             bio = MarkdownBuilder(path, report, first_line=line or 1).blocks(str(item["bio"]))
@@ -240,6 +264,8 @@ def _authors(value, pos, line, path, report):
             notes.append(E("author-note", *blocks, id=note_id, symbol="*" * (len(notes) + 1), line=line))
         authors.append(_common.author_element(
             i, str(given) if given else None, str(family), line, orcid=orcid,
-            email=str(item["email"]) if item.get("email") else None, affiliations=[str(a) for a in affs],
-            bio=bio, bio_line=line if bio else None, notes=note_id))
+            email=str(item["email"]) if item.get("email") else None,
+            bio=bio, bio_line=line if bio else None, notes=note_id, suffix=str(suffix) if suffix else None))
+        if aff_ids:
+            authors[-1].set("affs", " ".join(dict.fromkeys(aff_ids)))
     return authors, notes

@@ -146,23 +146,19 @@ class ExtractedReader:
         self._pending_author_notes = list(header.author_notes)
         units, notes, note_anchor, ref_heading, entries, author_notes = self._layout(rest)
         title_calls = {n for n in header.title_calls if n in notes}
-        lines, origin = self._emit(units, notes, note_anchor, ref_heading, entries, extra_calls=title_calls)
+        if title_calls:  # the title goes through the body's parse, so that its notes are the body's notes
+            title_el = meta.find(f"{{{NS}}}title")
+            units.insert(0, Unit([("# " + header.title_text, int(title_el.get(LINE)))]))
+        lines, origin = self._emit(units, notes, note_anchor, ref_heading, entries)
         builder = MarkdownBuilder(self.path, self.report, origin=origin)
         builder.printed_numbers = True
         body = builder.body("\n".join(lines))
         if title_calls:
-            self._title_with_notes(meta, header, builder)
+            _common.take_title(meta, body)
         if author_notes:
             self._attach_author_notes(meta, author_notes)
         return _common.assemble(meta, body, path=self.path, src_file=Path(self.path).name, form="extracted",
                                 lang=self.lang, report=self.report, base_dir=self.base_dir)
-
-    def _title_with_notes(self, meta, header, builder: MarkdownBuilder) -> None:
-        """The title again, now that its notes are known: a ``<sup>N</sup>`` call becomes the note itself."""
-        old = meta.find(f"{{{NS}}}title")
-        text = _CALL.sub(lambda m: f"[^{int(m.group(1))}]", header.title_text)
-        new = builder.inline(text, E("title", line=old.get(LINE)))
-        old.getparent().replace(old, new)
 
     def _about_authors(self, header, blocks: list[Block]) -> list[Block]:
         """An "About the author(s)" section (anywhere after the header) goes to the authors' bios."""
@@ -340,7 +336,7 @@ class ExtractedReader:
 
     # ------------------------------------------------------------ emit
 
-    def _emit(self, units, notes, note_anchor, ref_heading, entries, extra_calls=frozenset()):
+    def _emit(self, units, notes, note_anchor, ref_heading, entries):
         lines: list[str] = []
         origin: list[int] = []
 
@@ -348,7 +344,7 @@ class ExtractedReader:
             lines.append(text)
             origin.append(line)
 
-        called = {int(n) for u in units for text, _ in u.lines for n in _CALL.findall(text)} | set(extra_calls)
+        called = {int(n) for u in units for text, _ in u.lines for n in _CALL.findall(text)}
         for n in sorted(set(notes) - called):
             anchor = note_anchor.get(n, -1)
             if anchor < 0 or anchor >= len(units):
