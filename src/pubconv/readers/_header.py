@@ -460,11 +460,12 @@ class HeaderReader:
         if i < len(blocks) and HEADING.match(blocks[i].lines[0]) and len(blocks[i].lines) == 1 \
                 and not _is_role_heading(blocks[i].lines[0]) and subtitle is None:
             nxt = _heading_text(blocks[i].lines[0])
-            if _continues(title_text, nxt):
+            if title_text.rstrip().endswith(":"):  # "Title:" over "Subtitle"
+                title_text = title_text.rstrip()[:-1].rstrip()
+                subtitle, subtitle_line = nxt, blocks[i].line
+            elif _continues(title_text, nxt):  # a title printed over two lines
                 title_text += " " + nxt
             else:
-                if title_text.rstrip().endswith(":"):
-                    title_text = title_text.rstrip()[:-1].rstrip()
                 subtitle, subtitle_line = nxt, blocks[i].line
             i += 1
         title_text = self._series_in_title(title_text, title_block.line)
