@@ -431,6 +431,7 @@ class HeaderReader:
         self.keywords_line = None
         self.series: tuple[str, str | None, int] | None = None
         self.last_byline: list[Person] = []
+        self._pending_marked: list = []
 
     def pos(self, line, col=None) -> SourcePos:
         return SourcePos(self.path, line, col)
@@ -475,6 +476,7 @@ class HeaderReader:
         if not title_text.strip():
             raise PubconvError("the title heading has no title text", self.pos(title_block.line, 1), "no-title")
         rest_start = self._roles(i)
+        self._resolve_marked()
         meta = self._meta(title_text, title_block.line, subtitle, subtitle_line)
         return Header(meta=meta, rest=self.unread + blocks[rest_start:], author_notes=self.author_notes,
                       byline_calls=self._byline_calls(), title_calls=_numbered_calls(title_text),
@@ -716,8 +718,12 @@ class HeaderReader:
                 groups[-1][1].append(raw)
             else:
                 groups.append(("", [raw], b.line + k))
+        self._pending_marked += [(mark, lines, line, b) for mark, lines, line in groups]
+
+    def _resolve_marked(self) -> None:
+        """Marked lines are placed once the whole header is read: a byline may come after its affiliations."""
         used = {mk for p in self.persons for mk in p.marks}
-        for mark, lines, line in groups:
+        for mark, lines, line, b in self._pending_marked:
             text = " ".join(_strip_lead_mark(ln) if j == 0 else ln.strip() for j, ln in enumerate(lines))
             symbolic = mark and not any(c.isalnum() for c in mark)
             owners = [p for p in self.persons if mark in p.marks]
