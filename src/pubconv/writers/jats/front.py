@@ -14,6 +14,10 @@ Choices (documented in ``docs/jats.md``):
   which is what an electronic location identifier is for.
 * Dates: ``iso-8601-date`` only on a full date; month, season and year only
   as far as the source gives them.
+* A ``source`` (the journal issue an extracted piece appeared in) gives the
+  journal title, ``volume``, ``issue`` and ``fpage``/``lpage`` (which replace
+  the ``elocation-id``); affiliations become ``aff`` (numbered ones listed once
+  in the ``contrib-group`` and called by ``xref``).
 """
 from __future__ import annotations
 
