@@ -65,6 +65,13 @@ _LABELS = ("published online", "first published", "published", "posted on", "pos
            "date", "online", "issued")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _SUP_CHARS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+#: Words that make a short capitalised line a heading or label rather than a name (for lines without "By").
+_NOT_NAME_WORDS = frozenset("""
+the of for on in to a an key findings summary introduction background conclusion conclusions executive
+recommendations recommendation overview highlights contents table notes note abstract keywords main points
+policy brief paper report commentary comment analysis editorial foreword preface acknowledgements
+acknowledgments methodology methods results discussion about authors author press release
+""".split())
 _NOTE_WORDS = ("correspond", "thank", "grateful", "acknowledg", "email", "e-mail", "views expressed",
                "opinions expressed", "contact", "contributed", "equally", "@")
 
@@ -97,10 +104,11 @@ _PAREN = re.compile(r"\(([^()]{1,40})\)")
 _LABEL_LINE = re.compile(r"^(?:\*\*|__)?[ \t]*(abstract|summary|executive summary|key ?words|keywords|tags|"
                          r"about the authors?|about the contributors?|about the authors\(s\)|about the author\(s\))"
                          r"[ \t]*(?:\*\*|__)?[ \t]*[:.]?[ \t]*(?:\*\*|__)?[ \t]*", re.I)
-_SERIES_HEAD = re.compile(r"^([A-Z][A-Z&.'’/-]{0,30}(?:[ \t]+[A-Z][A-Z&.'’/-]{0,30}){0,4})"
-                          r"(?:[ \t]+(?:No\.?|N[°º]|Nr\.?|#)?[ \t]*(\d{1,5}[A-Za-z]?))?[ \t]*(?:[-–—:|][ \t]*(.*))?$")
+_SERIES_HEAD = re.compile(r"^([A-Z][A-Z&.'’/-]{0,30}(?: [A-Z][A-Z&.'’/-]{0,30}){0,4})"
+                          r"(?: (?:No\.?|N[°º]|Nr\.?|#)? ?(\d{1,5}[A-Za-z]?))? ?(?:[-–—:|] ?(.*))?$")
+_NAME_SEP = re.compile(r" ?[,;] ?| (?:and|und|et|y|&) ")  # on text whose spaces are single
 _SYMBOL_CALL = re.compile(r"<sup>[ \t]*[*†‡§]{1,3}[ \t]*</sup>|\\\*{1,3}|[†‡§]{1,3}")
-_SEPARATORS = re.compile(r"[ \t]+[-–—|•·][ \t]+|[ \t]*[|•·][ \t]*|(?<=\S)[–—][ \t]+")
+_SEPARATORS = re.compile(r" [-–—|•·] | ?[|•·] ?|(?<=\S)[–—] ")  # on text whose spaces are single
 
 
 # ------------------------------------------------------------------ small helpers
@@ -293,7 +301,7 @@ def parse_venue(text: str) -> Venue | None:
     first = parts.pop(0)
     words = first.split()
     # "Journal 10(2): 33-58" or "Journal 52"
-    for k in range(len(words) - 1, 0, -1):
+    for k in range(len(words) - 1, max(0, len(words) - 4), -1):  # a volume is in the last few words
         tail = " ".join(words[k:])
         if _VOL_ISS.match(tail) or (k == len(words) - 1 and words[k].isdigit()):
             parts.insert(0, tail)
@@ -352,7 +360,7 @@ def split_fields(line: str) -> list[str]:
 
 def parse_meta_line(line: str) -> MetaLine | None:
     """Fields of one date/venue/DOI line, or None when nothing on it is a date, DOI or venue."""
-    fields = split_fields(line)
+    fields = split_fields(" ".join(line.split()))
     out = MetaLine()
     venue_candidates = []
     for f in fields:
@@ -432,6 +440,7 @@ class HeaderReader:
         self.series: tuple[str, str | None, int] | None = None
         self.last_byline: list[Person] = []
         self._pending_marked: list = []
+        self._last_role = ""
 
     def pos(self, line, col=None) -> SourcePos:
         return SourcePos(self.path, line, col)
@@ -502,7 +511,7 @@ class HeaderReader:
 
     def _pre_title(self, b) -> bool:
         if len(b.lines) == 1 and self.series is None:
-            m = _SERIES_HEAD.match(strip_emphasis(b.lines[0]))
+            m = _SERIES_HEAD.match(" ".join(strip_emphasis(b.lines[0]).split()))
             if m and not m.group(3) and (m.group(2) or self._is_series_label(m.group(1), b.line, report=True)):
                 self.series = (m.group(1).strip(), m.group(2), b.line)
                 return True
@@ -572,6 +581,7 @@ class HeaderReader:
 
     def _role(self, b, blocks, i) -> bool:
         self._consumed = 1
+        prev, self._last_role = self._last_role, "other"
         text = b.text
         plain = strip_emphasis(text)
         # labelled abstract / keywords
@@ -598,7 +608,8 @@ class HeaderReader:
             return True
         if self.persons and self._bio(b):
             return True
-        if self._byline(b):
+        if self._byline(b, open_=not self.persons or prev == "byline"):
+            self._last_role = "byline"
             return True
         if self.persons and len(b.lines) <= 3 and all(is_institution(ln) and not is_prose(ln) for ln in b.lines):
             for ln in b.lines:
@@ -639,13 +650,17 @@ class HeaderReader:
                      self.pos(line, 1))
         return True
 
-    def _byline(self, b) -> bool:
-        """A byline block: names (with marks), optionally an affiliation line under each name line."""
+    def _byline(self, b, open_: bool = True) -> bool:
+        """A byline block: names (with marks), optionally an affiliation line under each name line.
+
+        Without ``open_`` (other roles came since the last byline) only a line that starts with "By" is one.
+        """
         found: list[list[Person]] = []
         pending_affs: list[tuple[str, int, list[Person]]] = []
         for k, raw in enumerate(b.lines):
             line = b.line + k
-            names = self._names(raw, line, bylined=bool(_BY.match(strip_emphasis(raw))))
+            bylined = bool(_BY.match(strip_emphasis(raw)))
+            names = self._names(raw, line, bylined=bylined) if (bylined or open_ or found) else None
             if names is not None:
                 found.append(names)
                 continue
@@ -655,32 +670,34 @@ class HeaderReader:
             return False
         if not found:
             return False
+        known = {fold(q.name): q for q in self.persons}
         for names in found:
             for p in names:
-                same = next((q for q in self.persons if fold(q.name) == fold(p.name)), None)
+                same = known.get(fold(p.name))
                 if same is None:
                     self.persons.append(p)
+                    known[fold(p.name)] = p
                 else:
                     same.marks += [m for m in p.marks if m not in same.marks]
-        self.last_byline = [q for q in self.persons if any(fold(q.name) == fold(p.name) for p in found[-1])]
+        self.last_byline = list({id(known[fold(p.name)]): known[fold(p.name)] for p in found[-1]}.values())
         for text, line, owners in pending_affs:
-            owners = [q for q in self.persons if any(fold(q.name) == fold(p.name) for p in owners)]
+            owners = list({id(known[fold(p.name)]): known[fold(p.name)] for p in owners}.values())
             self._add_aff(text, line, [], owners)
         return True
 
     def _names(self, raw: str, line: int, bylined: bool) -> list[Person] | None:
-        text = _demphasize(normalize_marks(raw))
+        text = " ".join(_demphasize(normalize_marks(raw)).split())
         has_bold = "**" in raw or "__" in raw
         text = _BY.sub("", text.strip(), count=1) if bylined else text
         # commas inside a mark ("1,2") are not name separators
-        text = _MARK.sub(lambda m: "\x00" + m.group(1).replace(",", ";") + "\x01", text)
-        parts = re.split(r"[ \t]*,[ \t]*|[ \t]+(?:and|und|et|y|&)[ \t]+|[ \t]*;[ \t]*(?![^\x00]*\x01)", text)
+        text = _MARK.sub(lambda m: "\x00" + m.group(1).replace(",", "\x02") + "\x01", text)
+        parts = _NAME_SEP.split(text)
         people: list[Person] = []
         affs: list[str] = []
         for part in parts:
             marks = []
             for m in _MARK.finditer(part):
-                marks += mark_list(m.group(1).replace(";", ","))
+                marks += mark_list(m.group(1).replace("\x02", ","))
             name = _MARK.sub("", part).strip()
             name = name.replace("\\", "")
             if not name and marks and people:
@@ -696,7 +713,8 @@ class HeaderReader:
                 affs.append(name)
                 continue
             clean = strip_honorifics(name)
-            if looks_like_name(clean) and (bylined or has_bold or len(clean.split()) >= 2):
+            if looks_like_name(clean) and (bylined or has_bold or len(clean.split()) >= 2) and \
+                    (bylined or not _NOT_NAME_WORDS & set(fold(clean).split())):
                 people.append(Person(clean, marks, line))
                 continue
             return None
