@@ -234,6 +234,18 @@ def test_suffixes_in_the_authoring_front_matter():
     assert names == [["Antulio J.", "Echevarria", "II"], ["John", "Smith", "Jr."], ["Ann", "Lee", "Sr."]]
 
 
+def test_authoring_front_matter_fills_source_and_affiliations():
+    text = ('---\ntitle: "T"\nauthors:\n  - name: "Ann Lee"\n    affiliation: "University of Porto, Porto, Portugal"\n'
+            '  - name: "Bo Chan"\n    affiliation: "University of Porto, Porto, Portugal"\n'
+            'source:\n  journal: "Journal of Regional Affairs"\n  volume: 34\n  fpage: 12\n  lpage: 19\n---\n\nBody.\n')
+    doc, _ = read_text(text)
+    assert [(document.local(c), c.text) for c in doc.find("p:meta/p:source")] == [
+        ("journal", "Journal of Regional Affairs"), ("volume", "34"), ("fpage", "12"), ("lpage", "19")]
+    assert [a.get("affs") for a in doc.xpath("//p:author")] == ["aff-1", "aff-1"]
+    assert x(doc, "//p:aff/p:institution") == ["University of Porto"]
+    assert x(doc, "//p:aff/p:country") == ["Portugal"]
+
+
 # ---------------------------------------------------------------- class 6 is in the writers' tests; 7: bylines
 
 

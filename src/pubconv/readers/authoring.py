@@ -21,6 +21,11 @@ Front matter keys (all optional but ``title``)::
     license: "CC BY 4.0"       # or {name: ..., url: ...}
     publisher: "..."           # or {name: ..., place: ...}
     issn: 2406-5617
+    source:                    # the journal issue the piece appeared in (all keys optional)
+      journal: "Journal of Regional Affairs"
+      volume: 34
+      issue: 1
+      fpage: 12                # and lpage:, or elocation:
 
 The body is CommonMark (with pipe tables); a heading named References (or
 Bibliography, Sources, ...) starts the reference list, one paragraph or list
@@ -45,7 +50,8 @@ from ._markdown import MarkdownBuilder
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 KEYS = {"series", "number", "title", "subtitle", "authors", "date", "doi", "lang", "language", "keywords",
-        "abstract", "license", "licence", "publisher", "issn"}
+        "abstract", "license", "licence", "publisher", "issn", "source"}
+SOURCE_KEYS = ("journal", "volume", "issue", "fpage", "lpage", "elocation")
 AUTHOR_KEYS = {"name", "given", "family", "suffix", "orcid", "email", "affiliation", "affiliations", "bio", "note"}
 
 
@@ -139,6 +145,15 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
             _string(data["abstract"], "abstract", pos))
         if abstract:
             meta.append(E("abstract", *abstract, line=key_line.get("abstract")))
+    source = data.get("source")
+    if source is not None:
+        if not isinstance(source, dict) or set(map(str, source)) - set(SOURCE_KEYS):
+            raise PubconvError(f"'source' must be a mapping with the keys {', '.join(SOURCE_KEYS)}", pos("source"),
+                               "bad-front-matter")
+        parts = [E(k, str(source[k]).strip()) for k in SOURCE_KEYS if source.get(k) is not None
+                 and str(source[k]).strip()]
+        if parts:
+            meta.append(E("source", *parts, line=key_line.get("source")))
     if affs:
         meta.append(E("affiliations", *affs.values()))
     doc_lang = data.get("lang", data.get("language")) or lang
