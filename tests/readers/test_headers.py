@@ -425,3 +425,16 @@ def test_the_seed_header_reads_as_before(seed_path):
     inter, derived = _intermediate_words(doc)
     missing = _source_words(seed_path.read_text(encoding="utf-8")) - inter
     assert set(missing) <= LABEL_WORDS, f"lost: {dict(missing)}"
+
+
+def test_bylines_in_other_shapes_and_lines_that_are_not_bylines():
+    body = "\n\nThe body begins here with a long enough sentence to be prose in every sense of the word.\n"
+    doc, found = read_text("## Tides\n\n**By Jane Doe and John Roe**\n\nUpdated on 3 May 2021" + body)
+    assert x(doc, "//p:author/p:name/p:family") == ["Doe", "Roe"]
+    assert doc.find("p:meta/p:date").get("iso") == "2021-05-03" and doc.find("p:meta/p:source") is None
+    doc, found = read_text("## Tides\n\nBy Dr. Jane Doe, Senior Fellow at the Centre for Ports" + body)
+    assert x(doc, "//p:author/p:name/p:family") == ["Doe"]
+    assert x(doc, "//p:aff/p:institution") == ["Senior Fellow at the Centre for Ports"]
+    doc, found = read_text("## Tides\n\n**Key Findings**\n\nBy **Ann Lee**" + body)
+    assert x(doc, "//p:author/p:name/p:family") == ["Lee"]
+    assert [d.pos.line for d in found.items if d.code == "unread-header"] == [3]

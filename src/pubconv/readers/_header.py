@@ -72,6 +72,12 @@ recommendations recommendation overview highlights contents table notes note abs
 policy brief paper report commentary comment analysis editorial foreword preface acknowledgements
 acknowledgments methodology methods results discussion about authors author press release
 """.split())
+#: Position words: a byline part made of them is the author's position, not another author.
+_ROLE_WORDS = frozenset("""
+fellow senior junior director researcher analyst associate assistant editor chair head lecturer scientist
+economist adviser advisor officer manager coordinator president founder candidate student intern consultant
+ambassador minister secretary correspondent contributor emeritus emerita visiting nonresident non-resident
+""".split())
 _NOTE_WORDS = ("correspond", "thank", "grateful", "acknowledg", "email", "e-mail", "views expressed",
                "opinions expressed", "contact", "contributed", "equally", "@")
 
@@ -213,6 +219,8 @@ def parse_date(text: str) -> DateValue | None:
     for label in _LABELS:
         if low.startswith(label):
             rest = s[len(label):].lstrip()
+            if rest[:3].lower() == "on ":  # "Updated on 3 May 2021"
+                rest = rest[3:].lstrip()
             if rest.startswith(":") or (rest[:1].isdigit() or rest[:1].isupper()):
                 s = rest.lstrip(":").strip()
                 break
@@ -276,9 +284,11 @@ class Venue:
     elocation: str | None = None
     date: DateValue | None = None
 
+    explicit: bool = False  #: a marker (Vol., no., pp., 52(3)) says this is a journal issue
+
     @property
     def has_numbers(self) -> bool:
-        return any((self.volume, self.issue, self.fpage, self.elocation))
+        return self.explicit and any((self.volume, self.issue, self.fpage, self.elocation))
 
 
 def parse_venue(text: str) -> Venue | None:
@@ -312,10 +322,13 @@ def parse_venue(text: str) -> Venue | None:
             words = words[:k]
             break
     journal = " ".join(words)
-    if not journal or not journal[0].isupper() or any(c.isdigit() for c in journal) and len(journal) < 4:
+    if not journal or not journal[0].isupper() or any(c.isdigit() for c in journal):
         return None
     v.journal = journal
     for part in parts:
+        if not part.isdigit() and (_VOL_ISS.match(part) or _VOL.match(part) or _ISS.match(part)
+                                   or _PAGES.match(part) or _ELOC.match(part)):
+            v.explicit = True
         if (m := _VOL_ISS.match(part)):
             v.volume, v.issue = m.group(1), m.group(2)
             if m.group(3):
@@ -713,9 +726,13 @@ class HeaderReader:
                 affs.append(name)
                 continue
             clean = strip_honorifics(name)
+            words = set(fold(clean).split())
             if looks_like_name(clean) and (bylined or has_bold or len(clean.split()) >= 2) and \
-                    (bylined or not _NOT_NAME_WORDS & set(fold(clean).split())):
+                    not _ROLE_WORDS & words and (bylined or not _NOT_NAME_WORDS & words):
                 people.append(Person(clean, marks, line))
+                continue
+            if bylined and people and not is_prose(name):  # "By Ann Lee, Senior Fellow at CRPS": her position
+                affs.append(name)
                 continue
             return None
         if not people:
