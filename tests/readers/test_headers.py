@@ -17,7 +17,7 @@ from pubconv import document
 from pubconv.document import XPATH_NS, q, text_of
 from pubconv.errors import Collector
 from pubconv.readers import read_bytes, read_source
-from pubconv.readers import _header
+from pubconv.readers import _fields
 
 from conftest import FIXTURES
 
@@ -86,7 +86,7 @@ def test_ambiguous_date_is_refused_with_a_warning_and_kept():
     ("3rd March 2021", "2021-03-03", None),
 ])
 def test_date_forms(printed, iso, season):
-    d = _header.parse_date(printed)
+    d = _fields.parse_date(printed)
     assert (d.iso, d.season, d.problem) == (iso, season, None)
 
 
@@ -95,7 +95,7 @@ def test_date_forms(printed, iso, season):
     ("30 February 2021", "not a calendar date"),
 ])
 def test_dates_that_cannot_be_taken_are_problems_not_crashes(printed, problem):
-    d = _header.parse_date(printed)
+    d = _fields.parse_date(printed)
     assert d.iso is None and problem in d.problem
 
 
@@ -105,7 +105,7 @@ def test_dates_that_cannot_be_taken_are_problems_not_crashes(printed, problem):
     "https://dx.doi.org/10.5555/jwa.2022.52.3.7", "DOI 10.5555/jwa.2022.52.3.7",
 ])
 def test_doi_forms_are_kept_bare(printed):
-    assert _header.parse_doi(printed) == "10.5555/jwa.2022.52.3.7"
+    assert _fields.parse_doi(printed) == "10.5555/jwa.2022.52.3.7"
 
 
 @pytest.mark.parametrize("line, fields", [
@@ -118,7 +118,7 @@ def test_doi_forms_are_kept_bare(printed):
     ("03 March 2021– DOI: [10.5555/X.Y](https://doi.org/10.5555/X.Y)", ("2021-03-03", "10.5555/X.Y", None, None, None, None)),
 ])
 def test_meta_lines_split_into_fields(line, fields):
-    r = _header.parse_meta_line(line)
+    r = _fields.parse_meta_line(line)
     v = r.venue
     got = (r.date.iso if r.date else None, r.doi, v.journal if v else None, v.volume if v else None,
            v.issue if v else None, v.fpage if v else None)
@@ -128,7 +128,7 @@ def test_meta_lines_split_into_fields(line, fields):
 def test_prose_and_bylines_are_not_meta_lines():
     for line in ("By John Smith", "In 2021 the government changed its mind about the reform.",
                  "Since 2012, most agreements have used the convention."):
-        assert _header.parse_meta_line(line) is None
+        assert _fields.parse_meta_line(line) is None
 
 
 def test_venue_line_fills_date_and_source():

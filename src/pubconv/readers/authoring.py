@@ -43,7 +43,7 @@ from ..document import Document, E
 from ..errors import PubconvError, Report, SourcePos
 from lxml import etree
 
-from . import _common, _header
+from . import _common, _fields
 from ._markdown import MarkdownBuilder
 
 # libyaml's loader when it is there (ten times faster), the pure-Python one otherwise; both are "safe".
@@ -266,7 +266,7 @@ def _authors(value, pos, line, path, report, affs: dict):
         for text in aff_list:
             text = " ".join(str(text).split())
             if text and text not in affs:
-                affs[text] = _header.aff_element(f"aff-{len(affs) + 1}", text, line, None)
+                affs[text] = _fields.aff_element(f"aff-{len(affs) + 1}", text, line, None)
             if text:
                 aff_ids.append(affs[text].get("id"))
         bio = None

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..document import LINE, NS, E
-from ..errors import PubconvError, Report, SourcePos, warn
+from ..errors import Report, SourcePos, warn
 from . import _common, _header
 from ._markdown import MarkdownBuilder, is_reference_heading
 
