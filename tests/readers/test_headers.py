@@ -438,3 +438,22 @@ def test_bylines_in_other_shapes_and_lines_that_are_not_bylines():
     doc, found = read_text("## Tides\n\n**Key Findings**\n\nBy **Ann Lee**" + body)
     assert x(doc, "//p:author/p:name/p:family") == ["Lee"]
     assert [d.pos.line for d in found.items if d.code == "unread-header"] == [3]
+
+
+@pytest.mark.parametrize("line, fields", [
+    ("Journal of Nordic Studies, 12", ("Journal of Nordic Studies", "12", None, None)),
+    ("In: Review of Ports Vol. 3 No. 2, pp. 15–29", ("Review of Ports", "3", "2", "15")),
+    ("Issue 12", (None, None, "12", None)),
+    ("Annals of November Studies 9(4)", ("Annals of November Studies", "9", "4", None)),
+])
+def test_venue_forms(line, fields):
+    v = _fields.parse_venue(line)
+    assert (v.journal, v.volume, v.issue, v.fpage) == fields
+
+
+def test_an_unread_part_of_a_date_line_is_kept():
+    doc, found = read_text("## Tides\n\nBy **Ann Lee**\n\n12 March 2021 | 5 min read\n\nThe body begins here with a "
+                           "long enough sentence to be prose in every sense of the word.\n")
+    assert doc.find("p:meta/p:date").get("iso") == "2021-03-12"
+    assert x(doc, "/p:document/p:body/p:p")[0] == "5 min read"
+    assert [d.pos.line for d in found.items if d.code == "unread-header"] == [5]

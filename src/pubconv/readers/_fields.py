@@ -94,10 +94,11 @@ _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _DMY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ \t]+([A-Za-z]{3,9})\.?,?[ \t]+(\d{4})$")
 _MDY = re.compile(r"^([A-Za-z]{3,9})\.?[ \t]+(\d{1,2})(?:st|nd|rd|th)?,?[ \t]+(\d{4})$")
-_VOL = re.compile(r"^(?:vol|volume|bd|jg)\.?[ \t]*([0-9A-Za-z]{1,10})$", re.I)
-_ISS = re.compile(r"^(?:no|nr|iss|issue|number|num|n°|nº|№|heft|#)\.?[ \t]*([0-9A-Za-z/–-]{1,12})$", re.I)
-_PAGES = re.compile(r"^(?:pp?|pages?|s)\.?[ \t]*([0-9A-Za-z]{1,8})(?:[ \t]*[-–—][ \t]*([0-9A-Za-z]{1,8}))?$", re.I)
-_ELOC = re.compile(r"^(?:article|art|e-?location|article no)\.?[ \t]*(?:no\.?|number)?[ \t]*([0-9A-Za-z]{1,16})$", re.I)
+_NUM = r"(?:[0-9][0-9A-Za-z]{0,9}|[IVXLCivxlc]{1,8})"  # a volume, issue or page: a number or a roman one
+_VOL = re.compile(rf"^(?:vol|volume|bd|jg)\.?[ \t]?({_NUM})$", re.I)
+_ISS = re.compile(rf"^(?:no|nr|iss|issue|number|num|n°|nº|№|heft|#)\.?[ \t]?({_NUM}(?:[/–-][0-9]{{1,4}})?)$", re.I)
+_PAGES = re.compile(rf"^(?:pp?|pages?|s)\.?[ \t]?({_NUM})(?:[ \t]?[-–—][ \t]?({_NUM}))?$", re.I)
+_ELOC = re.compile(r"^(?:article|art|e-?location)\.?[ \t]?(?:no\.?|number)?[ \t]?(e?[0-9][0-9A-Za-z]{0,15})$", re.I)
 _VOL_ISS = re.compile(r"^(\d{1,5})[ \t]*\(([0-9A-Za-z/–-]{1,12})\)(?:[ \t]*:[ \t]*(\d{1,6})(?:[ \t]*[-–—][ \t]*(\d{1,6}))?)?$")
 _PAREN = re.compile(r"\(([^()]{1,40})\)")
 _LABEL_LINE = re.compile(r"^(?:\*\*|__)?[ \t]*(abstract|summary|executive summary|key ?words|keywords|tags|"
@@ -299,22 +300,29 @@ def parse_venue(text: str) -> Venue | None:
     if not parts:
         return None
     first = parts.pop(0)
+    for label in ("in:", "in "):  # "In: Journal of X"
+        if first.lower().startswith(label):
+            first = first[len(label):].strip()
     words = first.split()
-    # "Journal 10(2): 33-58" or "Journal 52"
-    for k in range(len(words) - 1, max(0, len(words) - 4), -1):  # a volume is in the last few words
-        tail = " ".join(words[k:])
-        if _VOL_ISS.match(tail) or (k == len(words) - 1 and words[k].isdigit()):
-            parts.insert(0, tail)
-            words = words[:k]
+    # markers at the end of the first part ("Journal of X Vol. 3 No. 2", "Journal 10(2): 33-58", "Journal 52")
+    peeled: list[str] = []
+    for _ in range(4):  # volume, issue, pages, e-location: no more
+        for n in (1, 2, 3):
+            tail = " ".join(words[-n:]) if n <= len(words) else ""
+            if tail and (_VOL_ISS.match(tail) or _VOL.match(tail) or _ISS.match(tail) or _PAGES.match(tail)
+                         or _ELOC.match(tail)):
+                peeled.insert(0, tail)
+                words = words[:-n]
+                break
+        else:
             break
-        if _VOL.match(tail) or _ISS.match(tail):
-            parts.insert(0, tail)
-            words = words[:k]
-            break
+    if len(words) > 1 and words[-1].isdigit() and not any(_VOL.match(p) or _VOL_ISS.match(p) for p in peeled):
+        peeled.insert(0, words.pop())  # "Journal 52, no. 3": the bare number is the volume
+    parts = peeled + parts
     journal = " ".join(words)
-    if not journal or not journal[0].isupper() or any(c.isdigit() for c in journal):
+    if journal and (not journal[0].isupper() or any(c.isdigit() for c in journal)):
         return None
-    v.journal = journal
+    v.journal = journal or None
     for part in parts:
         if not part.isdigit() and (_VOL_ISS.match(part) or _VOL.match(part) or _ISS.match(part)
                                    or _PAGES.match(part) or _ELOC.match(part)):
@@ -337,6 +345,8 @@ def parse_venue(text: str) -> Venue | None:
             v.date = d
         else:
             return None
+    if v.journal is None and not v.explicit:
+        return None
     return v
 
 
@@ -351,12 +361,17 @@ class MetaLine:
 def split_fields(line: str) -> list[str]:
     """A date/venue/DOI line cut at dashes, pipes and bullets (a Markdown link is never cut)."""
     out, start = [], 0
+    depth, seen = 0, 0  # brackets open between start and the separator (counted once per character)
     for m in _SEPARATORS.finditer(line):
-        piece = line[start: m.start()]
-        if piece.count("[") > piece.count("]") or piece.count("(") > piece.count(")"):
+        for c in line[seen: m.start()]:
+            depth += (c in "[(") - (c in "])")
+        seen = m.end()
+        for c in line[m.start(): m.end()]:
+            depth += (c in "[(") - (c in "])")
+        if depth > 0:
             continue
         out.append(line[start: m.start()])
-        start = m.end()
+        start, depth = m.end(), 0
     out.append(line[start:])
     return [p.strip() for p in out if p.strip()]
 

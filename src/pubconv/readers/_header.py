@@ -282,9 +282,10 @@ class HeaderReader:
                 self.doi = (r.doi, line)
             if r.venue is not None and self.venue is None:  # an issue date stays with the source
                 self.venue, self.venue_line = r.venue, line
-            for f in r.unread:
-                warn(self.report, "unread-header", f"part of a date/venue line not understood, left out: {f!r}",
-                     self.pos(line, 1))
+            for f in r.unread:  # kept, as a paragraph of its own
+                warn(self.report, "unread-header",
+                     f"part of a date/venue line not understood, kept as a body paragraph: {f!r}", self.pos(line, 1))
+                self.unread.append(type(b)(line, [f]))
         return True
 
     def _byline(self, b, open_: bool = True) -> bool:
