@@ -233,6 +233,8 @@ class HeaderReader:
             if kind in ("keywords", "tags"):
                 self._keywords(rest, b.line)
                 return True
+            if kind.startswith("about") and not rest:  # "About the authors": the bios follow
+                return True
             if kind in ("abstract", "summary", "executivesummary"):
                 if rest:
                     self._abstract_text(rest, b.line)

@@ -6,8 +6,11 @@ body, where every page break left a ``---`` line followed by that page's
 footnotes as ``<sup>N</sup> text`` blocks, and then the reference list after a
 ``**References:**`` line, each entry followed by its URL on a line of its own.
 
-This module undoes the page layout and hands the rest to the shared Markdown
-builder, in the authoring dialect:
+The header is read block by block by role in :mod:`._header` (series, title,
+byline, date/venue/DOI lines, affiliations, author notes, bios, abstract,
+keywords; anything else is reported and kept); an "About the author(s)" section
+further down goes to the bios.  This module undoes the page layout and hands the
+rest to the shared Markdown builder, in the authoring dialect:
 
 * a body paragraph that a footnote block split is joined back: when the text
   before the break does not end a sentence, the first body block after the
