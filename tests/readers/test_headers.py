@@ -457,3 +457,11 @@ def test_an_unread_part_of_a_date_line_is_kept():
     assert doc.find("p:meta/p:date").get("iso") == "2021-03-12"
     assert x(doc, "/p:document/p:body/p:p")[0] == "5 min read"
     assert [d.pos.line for d in found.items if d.code == "unread-header"] == [5]
+
+
+def test_a_second_date_is_kept_not_dropped():
+    doc, found = read_text("## Tides\n\nBy **Ann Lee**\n\nPublished: 1 May 2021\n\nUpdated: 3 June 2021\n\nThe body "
+                           "begins here with a long enough sentence to be prose in every sense of the word.\n")
+    assert doc.find("p:meta/p:date").get("iso") == "2021-05-01"
+    assert x(doc, "/p:document/p:body/p:p")[0] == "Updated: 3 June 2021"
+    assert [d.pos.line for d in found.items if d.code == "unread-header"] == [7]

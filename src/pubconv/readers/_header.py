@@ -277,12 +277,19 @@ class HeaderReader:
                 return True
         for k, r in enumerate(results):
             line = b.line + k
+            if (r.date is not None and self.date is not None and r.date != self.date) or \
+                    (r.doi is not None and self.doi is not None and r.doi != self.doi[0]) or \
+                    (r.venue is not None and self.venue is not None and r.venue != self.venue):
+                # a second date (an update), DOI or venue has no field of its own: kept as printed
+                warn(self.report, "unread-header", "a second date, DOI or venue line, kept as a body paragraph: "
+                     f"{' '.join(b.lines[k].split())[:60]!r}", self.pos(line, 1))
+                self.unread.append(type(b)(line, [b.lines[k]]))
+                continue
             if r.date is not None:
-                if self.date is None:
-                    self.date, self.date_line = r.date, line
-            if r.doi is not None and self.doi is None:
+                self.date, self.date_line = r.date, line
+            if r.doi is not None:
                 self.doi = (r.doi, line)
-            if r.venue is not None and self.venue is None:  # an issue date stays with the source
+            if r.venue is not None:  # an issue date stays with the source
                 self.venue, self.venue_line = r.venue, line
             for f in r.unread:  # kept, as a paragraph of its own
                 warn(self.report, "unread-header",
