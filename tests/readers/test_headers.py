@@ -465,3 +465,15 @@ def test_a_second_date_is_kept_not_dropped():
     assert doc.find("p:meta/p:date").get("iso") == "2021-05-01"
     assert x(doc, "/p:document/p:body/p:p")[0] == "Updated: 3 June 2021"
     assert [d.pos.line for d in found.items if d.code == "unread-header"] == [7]
+
+
+def test_a_numbered_affiliation_printed_as_a_footnote_is_an_affiliation():
+    doc, found = read_text("## Tides\n\nBy **Jane Doe**<sup>1</sup> and **John Roe**<sup>2</sup>\n\nThe body begins "
+                           "here with a sentence long enough to be prose.<sup>3</sup>\n\n---\n\n"
+                           "<sup>1</sup> Institute of Maritime Law, Hamburg, Germany\n\n"
+                           "<sup>2</sup> John Roe thanks the port authority; the views expressed are his own.\n\n"
+                           "<sup>3</sup> A real note.\n")
+    assert [(a.get("affs"), a.get("notes")) for a in doc.xpath("//p:author")] == [("aff-1", None), (None, "an-1")]
+    assert x(doc, "//p:aff/p:institution") == ["Institute of Maritime Law"]
+    assert [n.get("n") for n in doc.xpath("//p:note")] == ["3"]
+    assert codes(found) == []

@@ -148,6 +148,7 @@ def _note_like(text: str) -> bool:
 
 def is_prose(text: str) -> bool:
     """A paragraph of running text (the body has begun, unless a role claims it)."""
+    text = _MARK.sub("", normalize_marks(text))  # a note call after the full stop
     words = text.split()
     s = text.rstrip().rstrip("*_\"'’”)] ")
     return len(words) >= 25 or (len(words) >= 8 and s.endswith((".", "!", "?", ":", ";")))
@@ -520,3 +521,6 @@ def aff_element(aff_id: str, text: str, line: int | None, label: str | None) -> 
              E("country", country) if country else None, id=aff_id, label=label, line=line)
 
 
+def is_affiliation_text(text: str) -> bool:
+    """Does the text of a numbered header line read as an affiliation (not as a note about an author)?"""
+    return not _note_like(text) and (is_institution(text) or len(text.split()) <= 12)

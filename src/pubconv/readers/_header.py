@@ -21,6 +21,7 @@ from ..document import E, fold
 from ..errors import PubconvError, Report, SourcePos, warn
 from . import _common
 from ._fields import (  # parse_*, bio_owner and aff_element are also this module's face
+    is_affiliation_text,
     DateValue, HEADING, PAGE_BREAK, SERIES_WORDS, SUFFIXES, Venue, _BY, _LABEL_LINE, _LEAD_MARK, _MARK,
     _NAME_SEP, _NOT_NAME_WORDS, _ROLE_WORDS, _SERIES_HEAD, _SYMBOL_CALL, _continues, _demphasize,
     _heading_text, _is_role_heading, _note_like, _numbered_calls, _strip_lead_mark, _toml_key,
@@ -396,8 +397,7 @@ class HeaderReader:
             text = " ".join(_strip_lead_mark(ln) if j == 0 else ln.strip() for j, ln in enumerate(lines))
             symbolic = mark and not any(c.isalnum() for c in mark)
             owners = [p for p in self.persons if mark in p.marks]
-            if mark and not symbolic and mark in used and not _note_like(text) and \
-                    (is_institution(text) or len(text.split()) <= 12):
+            if mark and not symbolic and mark in used and is_affiliation_text(text):
                 self._add_aff(text, line, [mark], owners)
             else:
                 body_lines = [_strip_lead_mark(lines[0])] + lines[1:]

@@ -209,6 +209,7 @@ class ExtractedReader:
     def _attach_author_notes(self, meta, notes) -> None:
         """``author-notes``: each linked to the authors whose byline mark calls it."""
         holder = E("author-notes")
+        notes = [n for n in notes if not self._footnote_affiliation(meta, *n)]
         for n, (symbol, b, owners) in enumerate(notes, 1):
             content = MarkdownBuilder(self.path, self.report, first_line=b.line).blocks(b.text)
             if not content:
@@ -230,6 +231,21 @@ class ExtractedReader:
             else:
                 meta.find(f"{{{NS}}}subtitle" if meta.find(f"{{{NS}}}subtitle") is not None
                           else f"{{{NS}}}title").addnext(holder)
+
+    def _footnote_affiliation(self, meta, symbol: str, b: Block, owners) -> bool:
+        """A numbered note on the byline that names an institution is an affiliation printed as a footnote."""
+        if not symbol.isdigit() or not _header.is_affiliation_text(" ".join(b.text.split())):
+            return False
+        affs = meta.find(f"{{{NS}}}affiliations")
+        if affs is None:
+            affs = E("affiliations")
+            meta.append(affs)
+        aff_id = f"aff-{len(affs) + 1}"
+        affs.append(_header.aff_element(aff_id, _header.strip_emphasis(" ".join(b.text.split())), b.line, symbol))
+        for person in self.header.persons:
+            if symbol in person.marks and person.el is not None:
+                person.el.set("affs", " ".join(filter(None, [person.el.get("affs"), aff_id])))
+        return True
 
     # ------------------------------------------------------------ body
 
