@@ -477,3 +477,9 @@ def test_a_numbered_affiliation_printed_as_a_footnote_is_an_affiliation():
     assert x(doc, "//p:aff/p:institution") == ["Institute of Maritime Law"]
     assert [n.get("n") for n in doc.xpath("//p:note")] == ["3"]
     assert codes(found) == []
+
+
+def test_a_list_or_quote_after_the_header_starts_the_body_quietly():
+    for first in ("- one point\n- another point", "> A quoted line.", "1. first\n2. second"):
+        doc, found = read_text(f"## Tides\n\nBy **Ann Lee**\n\n12 May 2021\n\n{first}\n\nThe body goes on here.\n")
+        assert codes(found) == [] and doc.find("p:meta/p:date") is not None

@@ -13,6 +13,7 @@ The parts of lines (dates, DOIs, venues, names, marks, affiliations) are read by
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -29,6 +30,10 @@ from ._fields import (  # parse_*, bio_owner and aff_element are also this modul
     normalize_marks, parse_date, parse_doi, parse_meta_line, parse_venue, split_suffix, strip_emphasis,
     strip_honorifics,
 )
+
+
+#: A line that starts a list, a quote, a table or a figure: the body has begun.
+_BODY_BLOCK = re.compile(r"^[ \t]{0,3}(?:[-+*][ \t]|\d{1,9}[.)][ \t]|>|\||!\[)")
 
 
 # ------------------------------------------------------------------ the header
@@ -213,7 +218,7 @@ class HeaderReader:
             if self._role(b, blocks, i):
                 i += self._consumed
                 continue
-            if is_prose(b.text):
+            if is_prose(b.text) or _BODY_BLOCK.match(first):  # running text, a list, a quote, a table, a figure
                 return i
             self._unread(b)
             i += 1
