@@ -483,3 +483,10 @@ def test_a_list_or_quote_after_the_header_starts_the_body_quietly():
     for first in ("- one point\n- another point", "> A quoted line.", "1. first\n2. second"):
         doc, found = read_text(f"## Tides\n\nBy **Ann Lee**\n\n12 May 2021\n\n{first}\n\nThe body goes on here.\n")
         assert codes(found) == [] and doc.find("p:meta/p:date") is not None
+
+
+@pytest.mark.parametrize("path", EXTRACTED, ids=lambda p: p.parent.name)
+def test_new_header_elements_round_trip_through_the_xml(path):
+    doc, _ = read(path)
+    data = doc.to_bytes()
+    assert document.parse(data, str(path)).to_bytes() == data
