@@ -490,3 +490,10 @@ def test_new_header_elements_round_trip_through_the_xml(path):
     doc, _ = read(path)
     data = doc.to_bytes()
     assert document.parse(data, str(path)).to_bytes() == data
+
+
+def test_a_series_line_above_the_title_in_any_case():
+    doc, found = read_text("Policy Brief No. 12 | March 2021\n\n## Tides\n\nBy **Ann Lee**\n\nThe body begins here "
+                           "with a long enough sentence to be prose in every sense of the word.\n")
+    assert (x(doc, "p:meta/p:series/p:label"), x(doc, "p:meta/p:series/p:number")) == (["Policy Brief"], ["12"])
+    assert doc.find("p:meta/p:date").get("iso") == "2021-03" and codes(found) == []

@@ -22,7 +22,7 @@ from ..document import E, fold
 from ..errors import PubconvError, Report, SourcePos, warn
 from . import _common
 from ._fields import (  # parse_*, bio_owner and aff_element are also this module's face
-    is_affiliation_text,
+    is_affiliation_text, split_fields,
     DateValue, HEADING, PAGE_BREAK, SERIES_WORDS, SUFFIXES, Venue, _BY, _LABEL_LINE, _LEAD_MARK, _MARK,
     _NAME_SEP, _NOT_NAME_WORDS, _ROLE_WORDS, _SERIES_HEAD, _SYMBOL_CALL, _continues, _demphasize,
     _heading_text, _is_role_heading, _note_like, _numbered_calls, _strip_lead_mark, _toml_key,
@@ -158,11 +158,36 @@ class HeaderReader:
 
     def _pre_title(self, b) -> bool:
         if len(b.lines) == 1 and self.series is None:
-            m = _SERIES_HEAD.match(" ".join(strip_emphasis(b.lines[0]).split()))
+            line = " ".join(strip_emphasis(b.lines[0]).split())
+            m = _SERIES_HEAD.match(line)
             if m and not m.group(3) and (m.group(2) or self._is_series_label(m.group(1), b.line, report=True)):
                 self.series = (m.group(1).strip(), m.group(2), b.line)
                 return True
+            if self._series_line(line, b):
+                return True
         return self._meta_block(b)
+
+    def _series_line(self, line: str, b) -> bool:
+        """``Policy Brief No. 12 | March 2021`` above the title: a series label in any case, then meta fields."""
+        fields = split_fields(line)
+        words = fields[0].split() if fields else []
+        number = None
+        if len(words) > 1 and words[-1].lstrip("#").isdigit():
+            number = words.pop().lstrip("#")
+            if words and words[-1].rstrip(".").lower() in ("no", "nr", "n°", "nº"):
+                words.pop()
+        if not words or not all(w.strip(".:").lower() in SERIES_WORDS for w in words):
+            return False
+        rest = fields[1:]
+        results = [parse_meta_line(f) for f in rest]
+        if any(r is None or r.unread for r in results):
+            return False
+        self.series = (" ".join(words), number, b.line)
+        if number is None:
+            self._is_series_label(" ".join(words), b.line, report=True)
+        if rest:
+            self._meta_block(type(b)(b.line, [" | ".join(rest)]))
+        return True
 
     # -------------------------------------------------------------- series label
 
