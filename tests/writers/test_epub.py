@@ -588,3 +588,28 @@ def test_complete_matches_golden_member_by_member(complete_intermediate, update_
             assert etree.canonicalize(data.decode("utf-8")) == etree.canonicalize(expected.decode("utf-8")), name
         else:
             assert data == expected, name
+
+
+def test_journal_issue_suffix_and_affiliations_in_the_epub(assert_valid):
+    """Extracted headers (issue 13): dc:source, the suffix in creator and file-as, the title page's
+    affiliations and journal line; EPUBCheck accepts the book."""
+    doc = read(FIXTURES / "extracted" / "venue-line" / "venue-line.md")
+    data, found = build(doc)
+    assert found.errors == []
+    assert_valid(data)
+    root = opf(data)
+    assert [e.text for e in root.xpath("//dc:source", namespaces=NS)] == ["Journal of Regional Affairs 34(1)"]
+    assert [e.text for e in root.xpath("//dc:creator", namespaces=NS)] == ["Anna Berg", "Tomás Ruiz Jr."]
+    ids = root.xpath("//dc:creator/@id", namespaces=NS)
+    assert meta(root, "file-as", f"#{ids[1]}") == ["Ruiz, Tomás, Jr."]
+    page = xml(members(data)["EPUB/content.xhtml"])
+    assert [" ".join("".join(p.itertext()).split()) for p in page.iterfind(".//h:p[@class='source']", NS)] == \
+        ["Journal of Regional Affairs 34(1)"]
+    doc = read(FIXTURES / "extracted" / "superscript-affs" / "superscript-affs.md")
+    data, found = build(doc)
+    assert_valid(data)
+    page = xml(members(data)["EPUB/content.xhtml"])
+    affs = [" ".join("".join(li.itertext()).split()) for li in page.iterfind(".//h:ul[@class='affiliations']/h:li", NS)]
+    assert affs == ["1 Institute for Coastal Studies, Kiel, Germany", "2 University of Porto, Porto, Portugal"]
+    calls = ["".join(s.itertext()) for s in page.iterfind(".//h:sup[@class='aff-call']", NS)]
+    assert calls == ["1", "1,2", "2"]

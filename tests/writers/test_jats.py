@@ -782,3 +782,44 @@ def test_jats_alone_refuses_a_missing_image_like_the_other_formats(tmp_path):
     with pytest.raises(PubconvError) as info:
         pubconv.convert(source, to=["jats"], write=False)
     assert info.value.code == "missing-resource" and info.value.pos.line == 7
+
+
+# ---------------------------------------------------------------- extracted headers (issue 13)
+
+
+def test_source_affiliations_suffix_and_title_note_are_valid_jats(dtds, tmp_path):
+    """The journal issue, numbered and unnumbered affiliations, a name suffix and a title note, DTD-valid."""
+    src = (FIXTURES / "extracted" / "journal-doi" / "journal-doi.md").read_text(encoding="utf-8")
+    src = src.replace("By Wei Li and William Smith", "By Wei Li<sup>a</sup> and William Smith III<sup>b</sup>\n\n"
+                      "<sup>a</sup> Institute of Hydrology, Vienna, Austria\n\n<sup>b</sup> Danube Flood Forum, Budapest")
+    src = src.replace("## SPECIAL COMMENTARY - Rivers without borders: sharing data on floods",
+                      "## SPECIAL COMMENTARY - Rivers without borders<sup>1</sup>")
+    src = src.replace("<sup>1</sup> In the floods", "<sup>1</sup> An earlier version was a talk.\n\n"
+                      "<sup>2</sup> In the floods").replace("data that could warn of them often do.<sup>1</sup>",
+                                                           "data that could warn of them often do.<sup>2</sup>")
+    src = src.replace("for the servers.<sup>2</sup>", "for the servers.<sup>3</sup>").replace(
+        "<sup>2</sup> The cost", "<sup>3</sup> The cost")
+    (tmp_path / "j.md").write_text(src, encoding="utf-8")
+    (tmp_path / "pubconv.toml").write_text('[publisher]\nname = "Danube Press"\nissn = "1234-5679"\n', encoding="utf-8")
+    found = Collector()
+    doc = read(tmp_path / "j.md", report=found)
+    assert [d.code for d in found.items] == ["inferred-series"], [str(d) for d in found.items]
+    data, tree, found = write(doc)
+    assert tree.getroottree().docinfo.public_id == PUBLISHING.public_id, [str(d) for d in found]
+    assert_clean(data, tree, dtds)
+    assert dangling_rids(tree) == []
+    am = tree.find("front/article-meta")
+    assert tree.findtext("front/journal-meta/journal-title-group/journal-title") == "Journal of Water Affairs"
+    assert (am.findtext("volume"), am.findtext("issue")) == ("52", "3")
+    assert am.find("elocation-id") is None and am.find("fpage") is None
+    assert [pd.get("date-type") for pd in am.findall("pub-date")] == ["pub", "collection"]
+    assert am.find("pub-date[@date-type='collection']/season").text == "Autumn"
+    names = [(c.findtext("name/surname"), c.findtext("name/suffix"), c.find("xref[@ref-type='aff']").get("rid"))
+             for c in am.findall("contrib-group/contrib")]
+    assert names == [("Li", None, "aff-1"), ("Smith", "III", "aff-2")]
+    affs = [(a.findtext("label"), a.findtext("institution"), a.findtext("city"), a.findtext("country"))
+            for a in am.findall("contrib-group/aff")]
+    assert affs == [("a", "Institute of Hydrology", "Vienna", "Austria"), ("b", "Danube Flood Forum", "Budapest", None)]
+    title = am.find("title-group/article-title")
+    assert title.find("xref").get("rid") == "fn-1" and "[^" not in text(title)
+    assert [fn.findtext("label") for fn in tree.findall("back/fn-group/fn")] == ["1", "2", "3"]

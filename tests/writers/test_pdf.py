@@ -439,3 +439,23 @@ def test_no_try_when_another_note_called_after_it_was_pushed_with_it():
     assert _pushed_note(notes, _pushed_layout({1: 5.0, 2: 5.0})) is None
     # Called further down the page, the second note was not pushed with it: the first is tried.
     assert _pushed_note(notes, _pushed_layout({1: 5.0, 2: 300.0}))[0] is notes["fn-1"]
+
+
+def test_title_block_shows_the_journal_issue_and_a_title_note_without_a_literal_call(tmp_path):
+    """Extracted headers (issue 13): venue line on the title page, title note called there, clean /Title."""
+    from pubconv.api import read
+
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures" / "extracted"
+    doc = read(fixtures / "title-note" / "title-note.md")
+    # give it a journal issue too
+    doc.find("p:meta").append(document.E("source", document.E("journal", "Health Policy Review"),
+                                         document.E("volume", "9"), document.E("fpage", "12"),
+                                         document.E("lpage", "19")))
+    document.validate(doc)
+    data = write(doc)
+    with pikepdf.open(BytesIO(data)) as p:
+        assert str(p.docinfo["/Title"]) == "Waiting lists and the two-tier hospital"
+    first = squeeze(" ".join(w[0] for w in words_by_page(data, tmp_path)[0]))
+    assert squeeze("Health Policy Review 9: 12–19") in first
+    assert "[^" not in first and squeeze("two-tier hospital1") in first  # the title's note call
+    check_notes(doc, data, tmp_path)

@@ -124,7 +124,10 @@ def read_bytes(data: bytes, path: str, report: Report, *, base_dir: Path | None 
             raise PubconvError("the file is empty", SourcePos(path, 1, 1), "empty")
         form = form or detect_form(Path(path), source)
     reader = importlib.import_module(READERS[form])
-    doc = reader.read(source, path, report, base, lang)
+    if form == "extracted" and config is not None:  # the labels a publisher uses settle acronym titles
+        doc = reader.read(source, path, report, base, lang, series_labels=tuple(config.data.get("series", {})))
+    else:
+        doc = reader.read(source, path, report, base, lang)
     transforms.run(doc, report, form=form, config=config)
     document.validate(doc)
     return doc

@@ -78,9 +78,11 @@ def split_name(name: str) -> tuple[str | None, str]:
 
 
 def author_element(index: int, given: str | None, family: str, line: int | None, *, orcid=None, email=None,
-                   affiliations=(), bio: list | None = None, bio_line=None, notes: str | None = None):
+                   affiliations=(), bio: list | None = None, bio_line=None, notes: str | None = None,
+                   suffix: str | None = None):
     el = E("author", line=line, id=f"author-{index}", notes=notes)
-    el.append(E("name", E("given", given) if given else None, E("family", family)))
+    el.append(E("name", E("given", given) if given else None, E("family", family),
+                E("suffix", suffix) if suffix else None))
     if orcid:
         el.append(E("orcid", orcid))
     if email:
@@ -90,6 +92,20 @@ def author_element(index: int, given: str | None, family: str, line: int | None,
     if bio:
         el.append(E("bio", *bio, line=bio_line))
     return el
+
+
+#: Name suffixes as printed after the family name (``Jr.``, ``II``), by folded form.
+SUFFIXES = {"jr": "Jr.", "jr.": "Jr.", "sr": "Sr.", "sr.": "Sr.", "ii": "II", "iii": "III", "iv": "IV"}
+
+
+def split_name_suffix(name: str) -> tuple[str | None, str, str | None]:
+    """``("Antulio J.", "Echevarria", "II")`` for "Antulio J. Echevarria II" or "…, II"; suffix None if none."""
+    words = name.replace(",", " ").split()
+    suffix = None
+    if len(words) > 1 and words[-1].lower() in SUFFIXES:
+        suffix = SUFFIXES[words.pop().lower()]
+    given, family = split_name(" ".join(words))
+    return given, family, suffix
 
 
 def normalize_orcid(value: str) -> str | None:
@@ -121,6 +137,19 @@ def check_doi(value: str, pos: SourcePos, report: Report) -> str | None:
 
 def date_element(iso: str, season: str | None, line: int | None) -> etree._Element:
     return E("date", line=line, iso=iso, season=season)
+
+
+def take_title(meta: etree._Element, body: Body) -> None:
+    """Replace ``meta``'s title with the body's first heading (the title parsed with the body, so that
+    a note called in it is one of the body's notes), and take that heading out of the body."""
+    marker = body.blocks.pop(0)
+    heading = marker[2]
+    old = meta.find(q("title"))
+    title = E("title", line=int(old.get(LINE)) if old.get(LINE) else None)
+    title.text = heading.text
+    for child in heading:
+        title.append(child)
+    old.getparent().replace(old, title)
 
 
 def nest_sections(blocks: list) -> list[etree._Element]:

@@ -144,6 +144,10 @@ class MarkdownBuilder:
         self.note_count = 0
         self._notes: dict[str, SyntaxTreeNode] = {}
         self._called: set[str] = set()
+        #: number notes by their label when it is a number (the extracted form keeps printed numbers)
+        self.printed_numbers = False
+        self._env: dict | None = None  # the body's env, so that a title parsed later sees its notes
+        self._dry = False  # reading a heading's plain text: calls are not taken
 
     # ------------------------------------------------------------ positions
 
@@ -162,6 +166,7 @@ class MarkdownBuilder:
     def body(self, text: str) -> Body:
         """Blocks of a whole body, with footnotes placed at their calls and the reference list apart."""
         env: dict = {}
+        self._env = env
         tokens = self.md.parse(text, env)
         _check_depth(tokens, self)
         tree = SyntaxTreeNode(tokens)
@@ -203,7 +208,8 @@ class MarkdownBuilder:
         return out
 
     def _tree(self, text: str) -> SyntaxTreeNode:
-        tokens = self.md.parse(text)
+        # After body(), a fragment (the title) is parsed with the body's footnote definitions in view.
+        tokens = self.md.parse(text, self._env) if self._env is not None else self.md.parse(text)
         _check_depth(tokens, self)
         return SyntaxTreeNode(tokens)
 
@@ -462,6 +468,11 @@ class MarkdownBuilder:
         append(stack[-1], tag)
 
     def _note_call(self, label: str, top: etree._Element, line: int | None) -> None:
+        if self._dry:
+            return
+        if label not in self._notes:  # a fragment's call whose definition is not in view: keep it visible
+            append(top, f"[^{label}]")
+            return
         if label in self._called:
             warn(self.report, "duplicate-call",
                  f"footnote [{label}] is called more than once; only the first call gets the note", self.pos(line))
@@ -469,7 +480,7 @@ class MarkdownBuilder:
         self._called.add(label)
         fn = self._notes[label]
         self.note_count += 1
-        n = self.note_count
+        n = int(label) if self.printed_numbers and label.isdigit() else self.note_count
         first = fn.children[0].map[0] if fn.children and fn.children[0].map else None
         note = E("note", id=f"fn-{n}", n=n, line=self.line(first) if first is not None else line)
         for child in fn.children:
@@ -504,7 +515,11 @@ class MarkdownBuilder:
     def _plain(self, node: SyntaxTreeNode) -> str:
         el = E("heading")
         if node.children:
-            self._inline(node.children[0], el)
+            self._dry = True  # only the text is wanted: a note called here is taken when the heading is built
+            try:
+                self._inline(node.children[0], el)
+            finally:
+                self._dry = False
         return text_of(el)
 
     def _source_text(self, node: SyntaxTreeNode) -> str:

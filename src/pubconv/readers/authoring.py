@@ -7,7 +7,7 @@ Front matter keys (all optional but ``title``)::
     title: "..."
     subtitle: "..."
     authors:                   # a list; each a name string or a mapping
-      - name: "Siegfried O. Wolf"      # or given: / family:
+      - name: "Siegfried O. Wolf"      # or given: / family: (/ suffix: Jr.); "Name Jr." and "Name II" work too
         orcid: 0000-0002-1825-0097
         email: someone@example.org
         affiliation: "..."             # or a list
@@ -26,6 +26,11 @@ Front matter keys (all optional but ``title``)::
     copyright-statement: "..." # default: "© YEAR HOLDER"
     bibliography: refs.json    # CSL-JSON or BibTeX (.bib): exact parts for the printed references
     smart: false               # keep straight quotes, -- and ... as typed (default: typographic)
+    source:                    # the journal issue the piece appeared in (all keys optional)
+      journal: "Journal of Regional Affairs"
+      volume: 34
+      issue: 1
+      fpage: 12                # and lpage:, or elocation:
 
 ``docs/authoring.md`` is the complete reference of the form (keys and syntax).
 
@@ -43,8 +48,10 @@ import yaml
 
 from .. import metadata
 from ..document import Document, E
+from lxml import etree
+
 from ..errors import PubconvError, Report, SourcePos, warn
-from . import _bibliography, _common
+from . import _bibliography, _common, _fields
 from ._markdown import MarkdownBuilder
 
 # libyaml's loader when it is there (ten times faster), the pure-Python one otherwise; both are "safe".
@@ -52,9 +59,10 @@ _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 KEYS = {"series", "number", "title", "subtitle", "authors", "date", "doi", "lang", "language", "keywords",
         "abstract", "license", "licence", "publisher", "issn", "smart", "url", "copyright-holder",
-        "copyright-statement", "bibliography"}
+        "copyright-statement", "bibliography", "source"}
+SOURCE_KEYS = ("journal", "volume", "issue", "fpage", "lpage", "elocation")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-AUTHOR_KEYS = {"name", "given", "family", "orcid", "email", "affiliation", "affiliations", "bio", "note"}
+AUTHOR_KEYS = {"name", "given", "family", "suffix", "orcid", "email", "affiliation", "affiliations", "bio", "note"}
 
 
 _OPENING = re.compile(r"\A---[ \t]*\n\s*[A-Za-z_][\w-]*\s*:")
@@ -110,7 +118,8 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
     if data.get("subtitle") is not None:
         meta.append(builder.inline(_string(data["subtitle"], "subtitle", pos),
                                    E("subtitle", line=key_line.get("subtitle"))))
-    authors, notes = _authors(data.get("authors"), pos, key_line.get("authors"), path, report)
+    affs: dict[str, etree._Element] = {}
+    authors, notes = _authors(data.get("authors"), pos, key_line.get("authors"), path, report, affs)
     if authors:
         meta.append(E("authors", *authors))
     if notes:
@@ -166,7 +175,26 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
         if holder or statement:
             meta.append(E("copyright", E("holder", holder) if holder else None,
                           E("statement", statement) if statement else None))
+    source = data.get("source")
+    if source is not None:
+        if not isinstance(source, dict) or set(map(str, source)) - set(SOURCE_KEYS):
+            raise PubconvError(f"'source' must be a mapping with the keys {', '.join(SOURCE_KEYS)}", pos("source"),
+                               "bad-front-matter")
+        parts = [E(k, str(source[k]).strip()) for k in SOURCE_KEYS if source.get(k) is not None
+                 and str(source[k]).strip()]
+        if parts:
+            meta.append(E("source", *parts, line=key_line.get("source")))
+    if affs:
+        meta.append(E("affiliations", *affs.values()))
+    title_note = "[^" in str(title)
+    if title_note:  # parse the title with the body, so that a note called in it is one of the body's notes
+        lines = body_text.split("\n")
+        at = max(0, min(key_line.get("title", 1) - 1, fm_lines - 1))
+        lines[at] = "# " + " ".join(str(title).split())
+        body_text = "\n".join(lines)
     body = builder.body(body_text)
+    if title_note:
+        _common.take_title(meta, body)
     doc = _common.assemble(meta, body, path=path, src_file=Path(path).name, form="authoring",
                            lang=doc_lang, report=report, base_dir=base_dir)
     if data.get("bibliography") is not None:
@@ -235,7 +263,7 @@ def _date(value, pos: SourcePos, line: int | None):
     return _common.date_element(parsed[0], parsed[1], line)
 
 
-def _authors(value, pos, line, path, report):
+def _authors(value, pos, line, path, report, affs: dict):
     if value is None:
         return [], []
     if isinstance(value, (str, dict)):
@@ -254,12 +282,16 @@ def _authors(value, pos, line, path, report):
         if unknown:
             raise PubconvError(f"unknown author key {unknown[0]!r} (known: {', '.join(sorted(AUTHOR_KEYS))})",
                                pos("authors"), "bad-front-matter")
-        given, family = item.get("given"), item.get("family")
+        given, family, suffix = item.get("given"), item.get("family"), item.get("suffix")
         if family is None:
             name = item.get("name")
             if not isinstance(name, str) or not name.strip():
                 raise PubconvError(f"author {i} has no name", pos("authors"), "bad-front-matter")
-            given, family = _common.split_name(name.strip())
+            given, family, printed = _common.split_name_suffix(name.strip())
+            suffix = suffix or printed
+        elif suffix is None and str(family).split() and str(family).split()[-1].lower() in _common.SUFFIXES \
+                and len(str(family).split()) > 1:
+            _, family, suffix = _common.split_name_suffix(str(family))
         orcid = None
         if item.get("orcid") is not None:
             orcid = _common.normalize_orcid(str(item["orcid"]))
@@ -273,9 +305,16 @@ def _authors(value, pos, line, path, report):
         if email is not None and not _EMAIL.match(str(email)):
             raise PubconvError(f"author {i}: 'email' is not an e-mail address: {email!r}",
                                SourcePos(path, line) if line else pos("authors"), "bad-front-matter")
-        affs = item.get("affiliations", item.get("affiliation")) or []
-        if isinstance(affs, str):
-            affs = [affs]
+        aff_list = item.get("affiliations", item.get("affiliation")) or []
+        if isinstance(aff_list, str):
+            aff_list = [aff_list]
+        aff_ids = []
+        for text in aff_list:
+            text = " ".join(str(text).split())
+            if text and text not in affs:
+                affs[text] = _fields.aff_element(f"aff-{len(affs) + 1}", text, line, None)
+            if text:
+                aff_ids.append(affs[text].get("id"))
         bio = None
         if item.get("bio"):
             bio = MarkdownBuilder(path, report, first_line=line or 1).blocks(str(item["bio"]))
@@ -286,6 +325,8 @@ def _authors(value, pos, line, path, report):
             notes.append(E("author-note", *blocks, id=note_id, symbol="*" * (len(notes) + 1), line=line))
         authors.append(_common.author_element(
             i, str(given) if given else None, str(family), line, orcid=orcid,
-            email=str(item["email"]) if item.get("email") else None, affiliations=[str(a) for a in affs],
-            bio=bio, bio_line=line if bio else None, notes=note_id))
+            email=str(item["email"]) if item.get("email") else None,
+            bio=bio, bio_line=line if bio else None, notes=note_id, suffix=str(suffix) if suffix else None))
+        if aff_ids:
+            authors[-1].set("affs", " ".join(dict.fromkeys(aff_ids)))
     return authors, notes

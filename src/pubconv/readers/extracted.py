@@ -6,8 +6,11 @@ body, where every page break left a ``---`` line followed by that page's
 footnotes as ``<sup>N</sup> text`` blocks, and then the reference list after a
 ``**References:**`` line, each entry followed by its URL on a line of its own.
 
-This module undoes the page layout and hands the rest to the shared Markdown
-builder, in the authoring dialect:
+The header is read block by block by role in :mod:`._header` (series, title,
+byline, date/venue/DOI lines, affiliations, author notes, bios, abstract,
+keywords; anything else is reported and kept); an "About the author(s)" section
+further down goes to the bios.  This module undoes the page layout and hands the
+rest to the shared Markdown builder, in the authoring dialect:
 
 * a body paragraph that a footnote block split is joined back: when the text
   before the break does not end a sentence, the first body block after the
@@ -26,9 +29,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..document import E, fold, q
+from ..document import LINE, NS, E, fold, q
 from ..errors import PubconvError, Report, SourcePos, warn
-from . import _common
+from . import _common, _header
 from ._markdown import MarkdownBuilder, is_reference_heading
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -45,8 +48,7 @@ _REF_HEADING = re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*(?P<name>[A-Za-z][A
 _URL_LINE = re.compile(r"^\s*(?:<https?://[^>\s]+>|\[[^\]]*\]\(https?://[^)\s]+\)|https?://\S+)\s*$")
 _BLOCK_START = re.compile(r"^(\s*)([-+*]|\d{1,9}[.)])(\s|$)")
 _LINK_END = re.compile(r"(\]\([^)]*\)|<https?://[^>]+>|https?://\S+)$")
-_BOLD_START = re.compile(r"^\s*\*\*(.+?)\*\*")
-_NAME_MARK = re.compile(r"(?:\\\*|<sup>\s*[*†‡]+\s*</sup>|[†‡])+")
+_ABOUT = re.compile(r"^about the (?:authors?|contributors?|authors?\(s\))[ \t]*:?$", re.I)
 
 
 @dataclass
@@ -123,7 +125,8 @@ def _unescape(s: str) -> str:
 
 
 class ExtractedReader:
-    def __init__(self, text: str, path: str, report: Report, base_dir: Path, lang: str):
+    def __init__(self, text: str, path: str, report: Report, base_dir: Path, lang: str, series_labels=()):
+        self.series_labels = frozenset(series_labels)
         self.text = text
         self.path = path
         self.report = report
@@ -131,8 +134,7 @@ class ExtractedReader:
         self.lang = lang
         self.blocks = split_blocks(text)
         self.md = MarkdownBuilder(path, report)
-        self._marks: dict = {}  # author-note symbol -> author element
-        self._pending_author_notes: list[Block] = []
+        self._pending_author_notes: list = []  # (symbol, block, owners)
 
     def pos(self, line: int | None, col: int | None = None) -> SourcePos:
         return SourcePos(self.path, line, col)
@@ -140,157 +142,110 @@ class ExtractedReader:
     # ------------------------------------------------------------ header
 
     def read(self):
-        meta, rest = self._header()
+        header = _header.read_header(self.blocks, self.path, self.report, self.md, self.series_labels)
+        self.header = header
+        meta = header.meta
+        rest = self._about_authors(header, header.rest)
+        self._pending_author_notes = list(header.author_notes)
         units, notes, note_anchor, ref_heading, entries, author_notes = self._layout(rest)
+        title_calls = {n for n in header.title_calls if n in notes}
+        if title_calls:  # the title goes through the body's parse, so that its notes are the body's notes
+            title_el = meta.find(f"{{{NS}}}title")
+            units.insert(0, Unit([("# " + header.title_text, int(title_el.get(LINE)))]))
         lines, origin = self._emit(units, notes, note_anchor, ref_heading, entries)
         builder = MarkdownBuilder(self.path, self.report, origin=origin)
+        builder.printed_numbers = True
         body = builder.body("\n".join(lines))
+        if title_calls:
+            _common.take_title(meta, body)
         if author_notes:
             self._attach_author_notes(meta, author_notes)
         return _common.assemble(meta, body, path=self.path, src_file=Path(self.path).name, form="extracted",
                                 lang=self.lang, report=self.report, base_dir=self.base_dir)
 
-    def _header(self):
-        blocks = self.blocks
-        i = 0
-        while i < len(blocks) and not _HEADING.match(blocks[i].lines[0]):
-            if _REF_HEADING.match(blocks[i].text) or len(blocks[i].lines) > 1 or i > 2:
-                break
-            i += 1
-        if i >= len(blocks) or not _HEADING.match(blocks[i].lines[0]):
-            line = blocks[0].line if blocks else 1
-            raise PubconvError("the document has no title: the extracted form starts with '## SERIES NUMBER - Title'",
-                               self.pos(line, 1), "no-title")
-        title_block = blocks[i]
-        heading_text = " ".join(_HEADING.match(title_block.lines[0]).group(2).split() +
-                                [ln.strip() for ln in title_block.lines[1:]])
-        meta = E("meta")
-        m = _SERIES.match(heading_text)
-        if m:
-            meta.append(E("series", E("label", m.group("label")), E("number", m.group("number")),
-                          line=title_block.line))
-            heading_text = m.group("title").strip()
-        if not heading_text.strip():
-            raise PubconvError("the title heading has no title text", self.pos(title_block.line, 1), "no-title")
-        meta.append(self.md.inline(heading_text, E("title", line=title_block.line)))
-        i += 1
-        if i < len(blocks) and _HEADING.match(blocks[i].lines[0]) and len(blocks[i].lines) == 1 \
-                and not is_reference_heading(_HEADING.match(blocks[i].lines[0]).group(2)):
-            sub = _HEADING.match(blocks[i].lines[0]).group(2)
-            meta.append(self.md.inline(sub, E("subtitle", line=blocks[i].line)))
-            i += 1
-        names: list[tuple[str, str, int]] = []  # (name, marks, line)
-        date = doi = None
-        bios: list[Block] = []
-        author_notes: list[Block] = []
-        while i < len(blocks):
-            b = blocks[i]
-            first = b.lines[0]
-            if _BYLINE.match(first) and not names:
-                names = self._byline(b)
-            elif _DOI_LINE.search(b.text) and len(b.lines) == 1 and doi is None and date is None:
-                date, doi = self._date_doi(b)
-            elif date is None and len(b.lines) == 1 and _common.parse_date(first) is not None:
-                parsed = _common.parse_date(first)
-                date = _common.date_element(parsed[0], parsed[1], b.line)
-            elif _AUTHOR_NOTE_START.match(first) and names:
-                author_notes.append(b)
-            elif names and _BOLD_START.match(first) and self._bio_owner(first, names, bios) is not None:
-                bios.append(b)
-            else:
-                break
-            i += 1
-        if names:
-            meta.append(E("authors", *self._authors(names, bios)))
-        if date is not None:
-            meta.append(date)
-        if doi is not None:
-            meta.append(doi)
-        self._pending_author_notes = author_notes
-        return meta, blocks[i:]
+    def _about_authors(self, header, blocks: list[Block]) -> list[Block]:
+        """An "About the author(s)" section (anywhere after the header) goes to the authors' bios."""
+        if not header.persons:
+            return blocks
+        for k, b in enumerate(blocks):
+            if len(b.lines) != 1 or not _ABOUT.match(_header.strip_emphasis(_HEADING.sub(r"\2", b.lines[0]))):
+                continue
+            taken = []
+            j = k + 1
+            while j < len(blocks):
+                nb = blocks[j]
+                if _HEADING.match(nb.lines[0]) or _PAGE_BREAK.match(nb.lines[0]) or \
+                        (_REF_HEADING.match(nb.text) and is_reference_heading(_REF_HEADING.match(nb.text).group("name"))):
+                    break
+                owner = _header.bio_owner(nb.text, [p.name for p in header.persons])
+                if owner is None:
+                    if not taken:
+                        break
+                    header.persons[taken[-1]].bio.append(nb)  # a bio of several paragraphs
+                else:
+                    header.persons[owner].bio.append(nb)
+                    taken.append(owner)
+                j += 1
+            if not taken:
+                continue
+            authors = header.meta.find(f"{{{NS}}}authors")
+            for i, person in enumerate(header.persons):
+                if i in taken:
+                    self._set_bio(person)
+            return blocks[:k] + blocks[j:]
+        return blocks
 
-    def _byline(self, block: Block) -> list[tuple[str, str, int]]:
-        text = _BYLINE.sub("", " ".join(ln.strip() for ln in block.lines))
-        bold = list(re.finditer(r"\*\*(.+?)\*\*((?:\\\*|<sup>\s*[*†‡]+\s*</sup>|[†‡])*)", text))
-        if bold:
-            parts = [(m.group(1), m.group(2)) for m in bold]
-        else:
-            parts = [(p, "") for p in re.split(r"\s*(?:,|\band\b|&)\s*", text) if p.strip()]
-        out = []
-        for name, marks in parts:
-            inner = _NAME_MARK.search(name)
-            if inner:  # **Name\***
-                marks += inner.group(0)
-                name = _NAME_MARK.sub("", name)
-            name = " ".join(_unescape(name).strip(" ,").split())
-            if name:
-                marks = re.sub(r"[^*†‡]", "", _unescape(marks))
-                out.append((name, marks, block.line))
-        return out
+    def _set_bio(self, person) -> None:
+        el = person.el
+        old = el.find(f"{{{NS}}}bio")
+        if old is not None:
+            el.remove(old)
+        content = []
+        for b in person.bio:
+            content += MarkdownBuilder(self.path, self.report, first_line=b.line).blocks(b.text)
+        if content:
+            el.append(E("bio", *content, line=person.bio[0].line))
 
-    def _date_doi(self, block: Block):
-        line = block.lines[0]
-        m = _DOI_LINE.search(line)
-        before = line[: m.start()].strip().rstrip("–—-|,;").strip()
-        date = doi_el = None
-        if before:
-            parsed = _common.parse_date(before)
-            if parsed is None:
-                warn(self.report, "bad-date", f"not a date: {before!r}; left out", self.pos(block.line, 1))
-            else:
-                date = _common.date_element(parsed[0], parsed[1], block.line)
-        raw = m.group("doi").strip()
-        link = re.match(r"^\[(?P<label>[^\]]+)\]\((?P<href>[^)]+)\)", raw)
-        value = _unescape(link.group("label") if link else raw.strip("<>")).strip()
-        value = re.sub(r"^https?://(dx\.)?doi\.org/", "", value).rstrip(".")
-        if value:
-            doi = _common.check_doi(value, self.pos(block.line, m.start("doi") + 1), self.report)
-            if doi:
-                doi_el = E("doi", doi, line=block.line)
-        return date, doi_el
-
-    def _bio_owner(self, first_line: str, names, bios) -> int | None:
-        bold = fold(_BOLD_START.match(first_line).group(1))
-        for k, (name, _, _) in enumerate(names):
-            if fold(_common.split_name(name)[1]) in bold:
-                return k
-        return None
-
-    def _authors(self, names, bios: list[Block]):
-        owner: dict[int, Block] = {}
-        for b in bios:
-            k = self._bio_owner(b.lines[0], names, bios)
-            if k is not None and k not in owner:
-                owner[k] = b
-        authors = []
-        for k, (name, marks, line) in enumerate(names):
-            given, family = _common.split_name(name)
-            bio = owner.get(k)
-            blocks = MarkdownBuilder(self.path, self.report, first_line=bio.line).blocks(bio.text) if bio else None
-            authors.append(_common.author_element(k + 1, given, family, line, bio=blocks,
-                                                  bio_line=bio.line if bio else None))
-            if marks:
-                self._marks[marks] = authors[-1]
-        return authors
-
-    def _attach_author_notes(self, meta, blocks: list[Block]) -> None:
-        notes = E("author-notes")
-        for n, b in enumerate(blocks, 1):
-            m = _AUTHOR_NOTE_START.match(b.lines[0])
-            symbol = next(g for g in m.groups() if g)
-            text = "\n".join([b.lines[0][m.end():]] + b.lines[1:])
-            content = MarkdownBuilder(self.path, self.report, first_line=b.line).blocks(text)
+    def _attach_author_notes(self, meta, notes) -> None:
+        """``author-notes``: each linked to the authors whose byline mark calls it."""
+        holder = E("author-notes")
+        notes = [n for n in notes if not self._footnote_affiliation(meta, *n)]
+        for n, (symbol, b, owners) in enumerate(notes, 1):
+            content = MarkdownBuilder(self.path, self.report, first_line=b.line).blocks(b.text)
+            if not content:
+                continue
             note = E("author-note", *content, id=f"an-{n}", symbol=symbol, line=b.line)
-            notes.append(note)
-            author = self._marks.get(symbol)
-            if author is not None:
-                author.set("notes", " ".join(filter(None, [author.get("notes"), note.get("id")])))
-            else:
+            holder.append(note)
+            if not owners:
+                owners = [p for p in self.header.persons if symbol in p.marks]
+            for person in owners:
+                if person.el is not None:
+                    person.el.set("notes", " ".join(filter(None, [person.el.get("notes"), note.get("id")])))
+            if not owners and symbol not in self.header.title_marks:
                 warn(self.report, "author-note", f"author note {symbol} belongs to no author in the byline",
                      self.pos(b.line))
-        if len(notes):
-            after = meta.find(q("authors"))
-            after.addnext(notes) if after is not None else meta.append(notes)
+        if len(holder):
+            after = meta.find(f"{{{NS}}}authors")
+            if after is not None:
+                after.addnext(holder)
+            else:
+                meta.find(f"{{{NS}}}subtitle" if meta.find(f"{{{NS}}}subtitle") is not None
+                          else f"{{{NS}}}title").addnext(holder)
+
+    def _footnote_affiliation(self, meta, symbol: str, b: Block, owners) -> bool:
+        """A numbered note on the byline that names an institution is an affiliation printed as a footnote."""
+        if not symbol.isdigit() or not _header.is_affiliation_text(" ".join(b.text.split())):
+            return False
+        affs = meta.find(f"{{{NS}}}affiliations")
+        if affs is None:
+            affs = E("affiliations")
+            meta.append(affs)
+        aff_id = f"aff-{len(affs) + 1}"
+        affs.append(_header.aff_element(aff_id, _header.strip_emphasis(" ".join(b.text.split())), b.line, symbol))
+        for person in self.header.persons:
+            if symbol in person.marks and person.el is not None:
+                person.el.set("affs", " ".join(filter(None, [person.el.get("affs"), aff_id])))
+        return True
 
     # ------------------------------------------------------------ body
 
@@ -326,6 +281,10 @@ class ExtractedReader:
                     for nb in self._split_note_block(b):
                         n = int(_NOTE_START.match(nb.lines[0]).group(1))
                         nb.lines[0] = _NOTE_START.sub("", nb.lines[0], count=1)
+                        if n in self.header.byline_calls and n not in notes:
+                            author_notes.append((str(n), nb, None))  # a note on the byline: an author note
+                            last_note = None
+                            continue
                         if n in notes:
                             warn(self.report, "duplicate-note",
                                  f"footnote {n} appears twice; the second text is added to the first",
@@ -338,7 +297,9 @@ class ExtractedReader:
                         last_note = n
                     continue
                 if _AUTHOR_NOTE_START.match(first):
-                    author_notes.append(b)
+                    m = _AUTHOR_NOTE_START.match(first)
+                    symbol = next(g for g in m.groups() if g)
+                    author_notes.append((symbol, Block(b.line, [first[m.end():]] + b.lines[1:]), None))
                     continue
                 if last_note is not None and self._continues_note(b, blocks[k + 1] if k + 1 < len(blocks) else None,
                                                                   notes[last_note][-1], fresh, body_ended_open):
@@ -448,9 +409,13 @@ class ExtractedReader:
         return lines, origin
 
 
-def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en"):
-    """Read the extracted form (``text`` already decoded, newlines normalized)."""
-    return ExtractedReader(text, path, report, base_dir, lang).read()
+def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en", series_labels=()):
+    """Read the extracted form (``text`` already decoded, newlines normalized).
+
+    ``series_labels`` are the labels the publisher configuration lists (``[series.LABEL]``): a title that
+    starts with one of them followed by a dash or colon has it as its series label, number or not.
+    """
+    return ExtractedReader(text, path, report, base_dir, lang, series_labels).read()
 
 
 

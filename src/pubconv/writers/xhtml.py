@@ -67,6 +67,29 @@ format_date = languages.format_date
 label = languages.label
 
 
+def source_citation(source: etree._Element | None, lang: str) -> str:
+    """Where the piece appeared, in a language-neutral citation form: ``Journal 52(3) (Autumn 2022): 12–20``."""
+    if source is None:
+        return ""
+
+    def t(tag: str) -> str:
+        el = source.find(f"p:{tag}", namespaces=_P)
+        return " ".join((el.text or "").split()) if el is not None else ""
+
+    out = t("journal")
+    if t("volume"):
+        out += f" {t('volume')}"
+    if t("issue"):
+        out += f"({t('issue')})" if t("volume") else f" ({t('issue')})"
+    date = source.find("p:date", namespaces=_P)
+    if date is not None:
+        out += f" ({format_date(date.get('iso'), date.get('season'), lang)})"
+    pages = "–".join(p for p in (t("fpage"), t("lpage")) if p) or t("elocation")
+    if pages:
+        out += f": {pages}"
+    return out.strip()
+
+
 def short_title(title: str, limit: int = 60) -> str:
     """A running-header title: the main title before a colon, cut at a word if still long."""
     title = " ".join(title.split())
@@ -194,15 +217,20 @@ class _Renderer:
             }
         for author in meta.iterfind("p:authors/p:author", namespaces=_P):
             given, family = _t(author, "p:name/p:given"), _t(author, "p:name/p:family")
+            suffix = _t(author, "p:name/p:suffix")
+            affs = [meta.find(f"p:affiliations/p:aff[@id='{i}']", namespaces=_P)
+                    for i in (author.get("affs") or "").split()]
             authors.append({
                 "id": author.get("id"),
-                "name": " ".join(p for p in (given, family) if p),
+                "name": " ".join(p for p in (given, family, suffix) if p),
+                "aff_labels": [a.get("label") for a in affs if a is not None and a.get("label")],
                 "given": given,
                 "family": family,
                 "orcid": _t(author, "p:orcid"),
                 "orcid_url": _ORCID_RESOLVER + _t(author, "p:orcid") if _t(author, "p:orcid") else "",
                 "email": _t(author, "p:email"),
-                "affiliations": [a.text or "" for a in author.iterfind("p:affiliation", namespaces=_P)],
+                "affiliations": [a.text or "" for a in author.iterfind("p:affiliation", namespaces=_P)] +
+                                [", ".join(x.text or "" for x in a) for a in affs if a is not None and not a.get("label")],
                 "notes": [author_notes[i] for i in (author.get("notes") or "").split() if i in author_notes],
                 "bio": self.blocks_markup(author.find("p:bio", namespaces=_P)),
             })
@@ -240,6 +268,9 @@ class _Renderer:
             "keywords": [k.text for k in meta.iterfind("p:keywords/p:keyword", namespaces=_P)],
             "abstract": self.blocks_markup(meta.find("p:abstract", namespaces=_P)),
             "labels": languages.labels(self.lang),
+            "source": source_citation(meta.find("p:source", namespaces=_P), self.lang),
+            "numbered_affs": [{"label": a.get("label"), "text": ", ".join(x.text or "" for x in a)}
+                              for a in meta.iterfind("p:affiliations/p:aff[@label]", namespaces=_P)],
             "body": self.fragment(lambda box: self.body(doc.find("p:body"), box)),
             "references": self.fragment(lambda box: self.references(doc.find("p:references"), box)),
         }

@@ -24,8 +24,9 @@ from typing import Mapping
 
 from ...document import XPATH_NS, Document, children, text_of
 from ...epoch import source_date_epoch
-from ...errors import SourcePos
+from ...errors import PubconvError, SourcePos
 from ...namespaces import XML_LANG
+from ..xhtml import source_citation
 
 #: UUID5 namespace for identifiers of documents without a DOI (uuid5(NAMESPACE_URL, "https://pubconv.org/ns/epub-id")).
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://pubconv.org/ns/epub-id")
@@ -54,8 +55,9 @@ def authors(doc: Document) -> list[tuple[str, str, str]]:
     for author in doc.xpath("p:meta/p:authors/p:author"):
         given = _clean(text_of(author.find("p:name/p:given", XPATH_NS)))
         family = _clean(text_of(author.find("p:name/p:family", XPATH_NS)))
-        display = f"{given} {family}".strip()
-        file_as = f"{family}, {given}" if given else family
+        suffix = _clean(text_of(author.find("p:name/p:suffix", XPATH_NS)))
+        display = " ".join(p for p in (given, family, suffix) if p)
+        file_as = ", ".join(p for p in (family, given, suffix) if p)
         result.append((author.get("id"), display, file_as))
     return result
 
@@ -214,6 +216,9 @@ def apply(book, doc: Document, a11y: Accessibility) -> str:
         book.add_metadata("DC", "description", abstract)
     for keyword in doc.xpath("p:meta/p:keywords/p:keyword"):
         book.add_metadata("DC", "subject", _clean(text_of(keyword)))
+    source = source_citation(doc.find("p:meta/p:source"), doc.lang)
+    if source:  # the journal issue the piece appeared in
+        book.add_metadata("DC", "source", source)
 
     series = doc.find("p:meta/p:series")
     if series is not None:

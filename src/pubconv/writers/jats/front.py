@@ -14,6 +14,10 @@ Choices (documented in ``docs/jats.md``):
   which is what an electronic location identifier is for.
 * Dates: ``iso-8601-date`` only on a full date; month, season and year only
   as far as the source gives them.
+* A ``source`` (the journal issue an extracted piece appeared in) gives the
+  journal title, ``volume``, ``issue`` and ``fpage``/``lpage`` (which replace
+  the ``elocation-id``); affiliations become ``aff`` (numbered ones listed once
+  in the ``contrib-group`` and called by ``xref``).
 """
 from __future__ import annotations
 
@@ -55,12 +59,15 @@ ARCHIVING = TagSet(
 #: titles, bios, notes and the abstract is inline or block content, checked as it is converted.
 META_MODEL = {
     "meta": "series title subtitle authors author-notes date doi publisher issn license keywords abstract url "
-            "copyright",
+            "copyright source affiliations",
     "series": "label number title journal-id journal-title",
     "copyright": "holder statement",
     "authors": "author",
     "author": "name orcid email affiliation bio",
-    "name": "given family",
+    "name": "given family suffix",
+    "source": "journal volume issue fpage lpage elocation date",
+    "affiliations": "aff",
+    "aff": "institution city country",
     "author-notes": "author-note",
     "publisher": "name place url",
     "keywords": "keyword",
@@ -82,9 +89,10 @@ SELF_URI_TYPES = {"pdf": ("pdf", "The article as PDF"), "epub": ("epub", "The ar
 
 
 def journal_title(doc: Document) -> str:
-    """The journal title: the configured ``journal-title``, else the series title, else the publisher's name."""
-    return (plain(doc.find("p:meta/p:series/p:journal-title")) or plain(doc.find("p:meta/p:series/p:title"))
-            or plain(doc.find("p:meta/p:publisher/p:name")))
+    """The journal title: the configured ``journal-title``, else the journal the piece appeared in (``source``),
+    else the series title, else the publisher's name ("" if none)."""
+    return (plain(doc.find("p:meta/p:series/p:journal-title")) or plain(doc.find("p:meta/p:source/p:journal"))
+            or plain(doc.find("p:meta/p:series/p:title")) or plain(doc.find("p:meta/p:publisher/p:name")))
 
 
 def slug(text: str) -> str:
@@ -171,9 +179,26 @@ def article_meta(conv: Converter, doc: Document, options: WriteOptions) -> etree
     date = doc.find("p:meta/p:date")
     if date is not None:
         am.append(pub_date(date))
+    source = doc.find("p:meta/p:source")
+    issue_date = source.find(q("date")) if source is not None else None
+    if issue_date is not None:  # the issue's own date: JATS4R's "collection" date
+        pd = pub_date(issue_date)
+        pd.set("publication-format", "print")
+        pd.set("date-type", "collection")
+        am.append(pd)
     number = plain(series.find(q("number"))) if series is not None else ""
-    if number:
-        jel("elocation-id", None, number, parent=am)
+    src = {k: plain(source.find(q(k))) if source is not None else "" for k in
+           ("volume", "issue", "fpage", "lpage", "elocation")}
+    if src["volume"]:
+        jel("volume", None, src["volume"], parent=am)
+    if src["issue"]:
+        jel("issue", None, src["issue"], parent=am)
+    if src["fpage"]:  # JATS takes a page range or an elocation-id, never both
+        jel("fpage", None, src["fpage"], parent=am)
+        if src["lpage"]:
+            jel("lpage", None, src["lpage"], parent=am)
+    elif src["elocation"] or number:
+        jel("elocation-id", None, src["elocation"] or number, parent=am)
     perms = permissions(doc)
     if perms is not None:
         am.append(perms)
@@ -230,6 +255,8 @@ def contribs(conv: Converter, doc: Document, am: etree._Element) -> None:
         group = jel("contrib-group", {"content-type": "author"}, parent=am)
         for author in authors:
             group.append(contrib(conv, author, notes))
+        for aff in doc.xpath("p:meta/p:affiliations/p:aff[@label]"):  # numbered: listed once, called by label
+            group.append(aff_element(aff))
     if notes:
         an = jel("author-notes", parent=am)
         for note_id, note in notes.items():
@@ -249,12 +276,25 @@ def contrib(conv: Converter, author: etree._Element, notes: dict) -> etree._Elem
     given = plain(author.find(f"{q('name')}/{q('given')}"))
     if given:
         jel("given-names", None, given, parent=name)
+    suffix = plain(author.find(f"{q('name')}/{q('suffix')}"))
+    if suffix:
+        jel("suffix", None, suffix, parent=name)
     email = author.find(q("email"))
     if email is not None:
         jel("email", None, email.text.strip(), parent=c)
     for aff in author.findall(q("affiliation")):
         if plain(aff):
             jel("aff", None, plain(aff), parent=c)
+    for aff_id in (author.get("affs") or "").split():
+        aff = conv.doc.root.find(f"{q('meta')}/{q('affiliations')}/{q('aff')}[@id='{aff_id}']")
+        if aff is None:
+            raise PubconvError(f"affiliation {aff_id!r} is not in the affiliations", conv.doc.pos(author),
+                               "jats-bad-affiliation")
+        if aff.get("label"):
+            jel("xref", {"ref-type": "aff", "rid": aff_id}, aff.get("label"), parent=c)
+        else:  # printed under the name, with no mark: the contrib holds it (an id only if one author has it)
+            owners = conv.doc.xpath(f"p:meta/p:authors/p:author[contains(concat(' ', @affs, ' '), ' {aff_id} ')]")
+            c.append(aff_element(aff, with_id=len(owners) == 1))
     bio = author.find(q("bio"))
     if bio is not None:
         b = jel("bio")
@@ -267,6 +307,23 @@ def contrib(conv: Converter, author: etree._Element, notes: dict) -> etree._Elem
                                "jats-bad-author-note")
         jel("xref", {"ref-type": "author-notes", "rid": note_id}, notes[note_id].get("symbol").strip(), parent=c)
     return c
+
+
+def aff_element(aff: etree._Element, with_id: bool = True) -> etree._Element:
+    """``aff`` with its label, ``institution``, ``city`` and ``country`` (JATS4R affiliations)."""
+    out = jel("aff", {"id": aff.get("id") if with_id else None})
+    if aff.get("label"):
+        jel("label", None, aff.get("label"), parent=out)
+    parts = [(k, plain(aff.find(q(k)))) for k in ("institution", "city", "country")]
+    first = True
+    for tag, text in parts:
+        if not text:
+            continue
+        if not first:
+            out[-1].tail = ", "
+        jel(tag, None, text, parent=out)
+        first = False
+    return out
 
 
 def pub_date(date: etree._Element) -> etree._Element:
