@@ -42,7 +42,7 @@ def test_source_date_epoch_is_validated_in_one_place():
 
 def test_one_mixed_content_appender():
     assert where(lambda p: '.tail or "") + ' in p.read_text(encoding="utf-8")) == \
-        ["document.py", "writers/pdf/split.py"]  # split.py moves a removed node's tail to the text before it
+        ["document.py"]  # add_text, remove_keep_tail and unwrap: the three ways text moves in mixed content
 
 
 def test_the_language_tables_are_complete():

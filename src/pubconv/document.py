@@ -107,6 +107,18 @@ def add_text(el: etree._Element, text: str | None) -> None:
         el.text = (el.text or "") + text
 
 
+def remove_keep_tail(node: etree._Element) -> None:
+    """Remove ``node`` but not the text that follows it (lxml drops a removed element's tail)."""
+    parent = node.getparent()
+    if node.tail:
+        previous = node.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + node.tail
+        else:
+            parent.text = (parent.text or "") + node.tail
+    parent.remove(node)
+
+
 def unwrap(el: etree._Element) -> None:
     """Replace ``el`` by its content (text, children, tail) at its place in its parent."""
     parent = el.getparent()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ..document import E, fold
+from ..languages import READ_MONTHS
 from . import _common
 
 # ------------------------------------------------------------------ vocabulary
@@ -237,7 +238,7 @@ def parse_date(text: str) -> DateValue | None:
     for form, order in ((_DMY, (3, 2, 1)), (_MDY, (3, 1, 2))):
         m = form.match(s)
         if m:
-            month = _common.MONTHS.get(m.group(order[1]).lower())
+            month = READ_MONTHS.get(m.group(order[1]).lower())
             if month is not None:
                 return _ymd(int(m.group(order[0])), month, int(m.group(order[2])), s)
     parsed = _common.parse_date(s)

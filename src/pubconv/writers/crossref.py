@@ -36,12 +36,12 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from datetime import datetime, timezone
 from pathlib import Path
 
 from lxml import etree
 
-from ..document import Document, indent, local, q, text_of
+from ..document import Document, indent, local, q, safe_parser, text_of
+from ..epoch import source_date_epoch
 from ..errors import PubconvError, Report, SourcePos, warn
 from . import WriteOptions
 
@@ -134,12 +134,9 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
 
 def timestamp(doc: Document) -> str:
     """``YYYYMMDDhhmmss`` from ``SOURCE_DATE_EPOCH``, else the document's date (at midnight UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        if not epoch.isdigit():
-            raise PubconvError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}",
-                               SourcePos(doc.path), "bad-source-date-epoch")
-        return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y%m%d%H%M%S")
+    built = source_date_epoch(pos=SourcePos(doc.path))
+    if built is not None:
+        return built.strftime("%Y%m%d%H%M%S")
     date = doc.find("p:meta/p:date")
     if date is None:
         raise PubconvError("a Crossref deposit needs a date: add 'date:' to the front matter (or set "
@@ -406,7 +403,7 @@ class _Catalog(etree.Resolver):
         super().__init__()
         self.rules: list[tuple[str, Path]] = []
         if catalog.is_file():
-            tree = etree.parse(str(catalog), etree.XMLParser(resolve_entities=False, no_network=True))
+            tree = etree.parse(str(catalog), safe_parser())
             for entry in tree.getroot():
                 if not isinstance(entry.tag, str):
                     continue
@@ -427,7 +424,7 @@ def _schema(folder: Path) -> etree.XMLSchema:
     if cache is None:
         cache = _local.schemas = {}
     if folder not in cache:
-        parser = etree.XMLParser(no_network=True, resolve_entities=False)
+        parser = safe_parser()  # the schema's imports come through the catalog below, from disk
         for candidate in (folder / "catalog.xml", folder.parent / "catalog.xml"):
             if candidate.is_file():
                 parser.resolvers.add(_Catalog(candidate))
@@ -439,7 +436,7 @@ def _schema(folder: Path) -> etree.XMLSchema:
 def schema_errors(data: bytes, folder: Path) -> list[tuple[int, str]]:
     """``(line, message)`` for each schema error of a deposit ([] when valid)."""
     schema = _schema(folder)
-    tree = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    tree = etree.fromstring(data, safe_parser())
     if schema.validate(tree):
         return []
     return [(e.line, e.message) for e in schema.error_log]

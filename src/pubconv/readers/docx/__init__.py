@@ -28,7 +28,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ...document import E, WHERE, Document, q, text_of
+from ...document import LANG, LINE, E, WHERE, Document, add_text, q, remove_keep_tail, text_of, unwrap
 from ...errors import PubconvError, Report, SourcePos, warn
 from .. import _common
 from .._markdown import Body, _pop_trailing_url, is_reference_heading
@@ -248,12 +248,7 @@ def _entries(block, entries: list, wheres: list, report: Report, path: str) -> N
     for child in list(block):
         if child.tag == q("note"):
             warn(report, "reference-note", "a note inside a reference entry is left out", SourcePos(path, where=where))
-            if child.tail:
-                prev = child.getprevious()
-                if prev is not None:
-                    prev.tail = (prev.tail or "") + child.tail
-                else:
-                    text.text = (text.text or "") + child.tail
+            add_text(text, child.tail)  # the text after the note follows what is taken so far
             continue
         text.append(child)
     url = _pop_trailing_url(text) or _pop_plain_url(text)
@@ -384,24 +379,13 @@ def _author_notes(front) -> list[tuple[etree._Element, tuple[int, int] | None]]:
     out = []
     for i, (note, line, where, before) in enumerate(found, 1):
         if note.getparent() is not None:
-            _unwrap_note(note)
+            remove_keep_tail(note)
         blocks = [b for b in note if isinstance(b.tag, str)]
         owner = None
         if line is not None:
             owner = (line, max(0, sum(1 for n in _names(before) if _is_name(n)) - 1))
         out.append((E("author-note", *blocks, id=f"an-{i}", symbol="*" * i, where=where), owner))
     return out
-
-
-def _unwrap_note(note: etree._Element) -> None:
-    """Take a note out of its paragraph, keeping the text that follows it."""
-    parent, prev = note.getparent(), note.getprevious()
-    if note.tail:
-        if prev is not None:
-            prev.tail = (prev.tail or "") + note.tail
-        else:
-            parent.text = (parent.text or "") + note.tail
-    parent.remove(note)
 
 
 def _renumber_notes(root: etree._Element) -> None:
@@ -465,10 +449,10 @@ def _sidecar_meta(side: Path, report: Report) -> tuple[etree._Element, str | Non
     if placeholder:
         meta.remove(meta.find(q("title")))
     for el in meta.iter():
-        line = el.attrib.pop(f"{{{'https://pubconv.org/ns/source/1'}}}line", None)
+        line = el.attrib.pop(LINE, None)
         if line is not None:
             el.set(WHERE, f"{side.name} line {int(line) - shift}")
-    lang = doc.root.get("{http://www.w3.org/XML/1998/namespace}lang") if ("lang" in data or "language" in data) \
+    lang = doc.root.get(LANG) if ("lang" in data or "language" in data) \
         else None
     return meta, lang
 
@@ -496,30 +480,9 @@ def _internal_links(doc: Document, reader: BodyReader, report: Report, path: str
             lost.append(link)
     first = doc.pos(lost[0]) if lost else None
     for link in lost:
-        _unwrap(link)
+        unwrap(link)
     if lost:
         warn(report, "docx-internal-link", f"{len(lost)} link(s) inside the document point at no heading, figure, "
              "table or note; kept as text", first)
 
 
-def _unwrap(el: etree._Element) -> None:
-    """Replace an element by its content, keeping text and tails in place."""
-    parent = el.getparent()
-    idx = parent.index(el)
-    kids = list(el)
-    prev = el.getprevious()
-    if el.text:
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.text
-        else:
-            parent.text = (parent.text or "") + el.text
-    for i, kid in enumerate(kids):
-        parent.insert(idx + i, kid)
-    tail = el.tail or ""
-    last = el.getprevious()
-    parent.remove(el)
-    if tail:
-        if last is not None:
-            last.tail = (last.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ...document import E, append
+from ...document import E, append, remove_keep_tail
 
 _ORDER = ("strong", "em", "sup", "sub", "code")
 
@@ -110,16 +110,4 @@ def drop_empty(el: etree._Element) -> None:
             continue
         drop_empty(child)
         if not len(child) and not child.text:
-            append_tail(child)
-            el.remove(child)
-
-
-def append_tail(child: etree._Element) -> None:
-    if not child.tail:
-        return
-    prev = child.getprevious()
-    if prev is not None:
-        prev.tail = (prev.tail or "") + child.tail
-    else:
-        parent = child.getparent()
-        parent.text = (parent.text or "") + child.tail
+            remove_keep_tail(child)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from ...document import safe_parser
 from ...errors import PubconvError, Report, SourcePos, warn
 
 MAX_MEMBERS = 10_000
@@ -158,8 +159,7 @@ class Package:
         if b"purl.oclc.org/ooxml/" in data:
             for strict, transitional in _STRICT:
                 data = data.replace(strict, transitional)
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                                 remove_comments=True, remove_pis=True)
+        parser = safe_parser(remove_comments=True, remove_pis=True)
         try:
             root = etree.fromstring(data, parser)
         except etree.XMLSyntaxError as exc:

@@ -19,6 +19,7 @@ import re
 
 from lxml import etree
 
+from ...document import remove_keep_tail
 from ...namespaces import OPS
 from ..xhtml import XHTML
 
@@ -170,18 +171,6 @@ def keep(root: etree._Element, start: int, end: int) -> None:
         if node is not root and isinstance(node.tag, str) and "".join(node.itertext()) == "" \
                 and etree.QName(node).localname not in ("br", "img"):
             remove_keep_tail(node)
-
-
-def remove_keep_tail(node: etree._Element) -> None:
-    """Remove ``node`` but not the text that follows it (lxml drops a removed element's tail)."""
-    parent = node.getparent()
-    if node.tail:
-        previous = node.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + node.tail
-        else:
-            parent.text = (parent.text or "") + node.tail
-    parent.remove(node)
 
 
 def add_class(el: etree._Element, name: str) -> None:
