@@ -78,16 +78,32 @@ def options_for(doc: Document, cfg: config_mod.Config,
         article_type=config_mod.article_type(doc.root, cfg),
         theme_dir=cfg.relative(theme),
         logo=logo.resolve() if logo is not None else None,
+        certified_by=cfg.get("epub", "certified-by"),
+        certifier_credential=cfg.get("epub", "certifier-credential"),
+        certifier_report=cfg.get("epub", "certifier-report"),
+        unlocked=cfg.get("epub", "unlocked", False),
+        cover=_config_file(cfg, "epub", "cover"),
+        page_list=cfg.get("epub", "page-list", True),
     )
     return replace(opts, **dict(overrides or {}))
+
+
+def _config_file(cfg: config_mod.Config, table: str, key: str) -> Path | None:
+    """A file named in the configuration (relative to it), which must exist."""
+    path = cfg.relative(cfg.get(table, key))
+    if path is not None and not path.is_file():
+        raise PubconvError(f"the file named by [{table}] {key} does not exist: {cfg.get(table, key)}",
+                           config_mod.key_pos(cfg.path, key), "bad-config")
+    return path.resolve() if path is not None else None
 
 
 def render(doc: Document, to: Iterable[str], options: WriteOptions, report: Report) -> dict[str, bytes]:
     """Each requested format's bytes, in memory."""
     out = {}
-    for name in to:
+    # The PDF first: the EPUB's page list then reuses its layout (writers/pdf/pages.py).
+    for name in sorted(to, key=lambda n: n != "pdf"):
         out[name] = writer(name).write(doc, options, report)
-    return out
+    return {name: out[name] for name in to}
 
 
 def convert(source: str | os.PathLike, to: Iterable[str] | str = DEFAULT_FORMATS, out_dir: str | os.PathLike = "out",

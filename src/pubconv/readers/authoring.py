@@ -21,6 +21,8 @@ Front matter keys (all optional but ``title``)::
     license: "CC BY 4.0"       # or {name: ..., url: ...}
     publisher: "..."           # or {name: ..., place: ...}
     issn: 2406-5617
+    isbn: 978-3-16-148410-0    # this edition's ISBN (the EPUB's unique identifier)
+    cover: cover.png           # the EPUB cover image, relative to the source
 
 The body is CommonMark (with pipe tables); a heading named References (or
 Bibliography, Sources, ...) starts the reference list, one paragraph or list
@@ -43,7 +45,8 @@ from ._markdown import MarkdownBuilder
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 KEYS = {"series", "number", "title", "subtitle", "authors", "date", "doi", "lang", "language", "keywords",
-        "abstract", "license", "licence", "publisher", "issn"}
+        "abstract", "license", "licence", "publisher", "issn",
+        "isbn", "cover"}
 AUTHOR_KEYS = {"name", "given", "family", "orcid", "email", "affiliation", "affiliations", "bio", "note"}
 
 
@@ -136,6 +139,14 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
             _string(data["abstract"], "abstract", pos))
         if abstract:
             meta.append(E("abstract", *abstract, line=key_line.get("abstract")))
+    if data.get("isbn") is not None:
+        isbn = _string(data["isbn"], "isbn", pos).strip()
+        if not _common.valid_isbn13(isbn):
+            raise PubconvError(f"not an ISBN-13: {isbn!r} (13 digits starting 978 or 979, with a valid check digit)",
+                               pos("isbn"), "bad-front-matter")
+        meta.append(E("isbn", isbn, line=key_line.get("isbn")))
+    if data.get("cover") is not None:
+        meta.append(E("cover", src=_string(data["cover"], "cover", pos).strip(), line=key_line.get("cover")))
     doc_lang = data.get("lang", data.get("language")) or lang
     body = builder.body(body_text)
     return _common.assemble(meta, body, path=path, src_file=Path(path).name, form="authoring",

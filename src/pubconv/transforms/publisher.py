@@ -14,7 +14,8 @@ from ..document import E, q
 
 # The order of meta's children is fixed by the schema; new ones go in their place.
 _META_ORDER = ["series", "title", "subtitle", "authors", "author-notes", "date", "doi", "publisher", "issn",
-               "license", "keywords", "abstract"]
+               "license", "keywords", "abstract",
+               "isbn", "cover"]
 
 
 def _insert(meta: etree._Element, el: etree._Element) -> None:

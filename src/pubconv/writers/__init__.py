@@ -45,6 +45,13 @@ class WriteOptions:
     outputs      file names of the sibling outputs, by format (for JATS ``self-uri``).
     logo         the publisher's logo (``[publisher] logo``), shown on the title page; the
                  user named it, so it is read even from outside the source's folder.
+    certified_by the EPUB's ``a11y:certifiedBy`` (default: the document's publisher).
+    certifier_credential, certifier_report
+                 ``a11y:certifierCredential`` and the URL of ``a11y:certifierReport``.
+    unlocked     claim ``schema:accessibilityFeature unlocked`` (the distribution has no DRM).
+    cover        the EPUB cover image (``[epub] cover``; front matter ``cover:`` wins); without
+                 one the cover is generated from the metadata.
+    page_list    give the EPUB the print edition's page numbers (lays the PDF out if need be).
     """
 
     paper: str = "A4"
@@ -56,6 +63,12 @@ class WriteOptions:
     allow_remote: bool = False
     outputs: dict[str, str] = field(default_factory=dict)
     logo: Path | None = None
+    certified_by: str | None = None
+    certifier_credential: str | None = None
+    certifier_report: str | None = None
+    unlocked: bool = False
+    cover: Path | None = None
+    page_list: bool = True
 
 
 def writer(name: str) -> ModuleType:

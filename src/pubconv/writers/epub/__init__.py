@@ -37,16 +37,20 @@ from datetime import timezone
 from lxml import etree
 
 from ... import theme
-from ...document import Document
-from ...errors import Report, SourcePos
+from ...document import Document, text_of
+from ...errors import PubconvError, Report, SourcePos, warn
 from .. import WriteOptions
+from . import checks as _checks
 from . import content as content_mod
+from . import cover as _cover
 from . import meta
+from . import pagebreaks as _pagebreaks
 from .. import archive as _zip
 
 FOLDER = "EPUB"
 OPF_PATH = f"{FOLDER}/content.opf"
 NCX_PATH = f"{FOLDER}/toc.ncx"
+COVER_PAGE = "cover.xhtml"
 OPF_NS = "http://www.idpf.org/2007/opf"
 NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -68,31 +72,114 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
         images.setdefault(logo, content_mod.load_image(logo, logo.name, SourcePos(str(logo)), len(images) + 1))
         extra[str(options.logo)] = logo
     content = content_mod.prepare(html, doc, images, report, extra)
-    nav = content_mod.nav_document(doc, content.toc, content.landmarks)
+    page_ids = _page_breaks(doc, options, content, report)
     css = theme.read_style("epub.css", options.theme_dir)
-    when = meta.modified(doc)
+    _verify(doc, options, content, css, report)
+    front = _cover.cover(doc, options, len(images) + 1)
+    landmarks = [("cover", f"{COVER_PAGE}#cover", content_mod.cover_label(doc.lang)), *content.landmarks]
+    nav = content_mod.nav_document(doc, content.toc, landmarks, page_ids)
 
-    book = _book(doc, content, nav, css, images)
-    from ebooklib import epub
+    def assemble(when):
+        book = _book(doc, content, nav, css, images, front, options)
+        from ebooklib import epub
 
-    raw = io.BytesIO()
-    # Without "mtime" ebooklib reads the clock (local time, labelled Z); it does not reach the zip entries.
-    epub.write_epub(raw, book, {**EBOOKLIB_OPTIONS, "mtime": when.astimezone(timezone.utc).replace(tzinfo=None)})
-    members = _zip.read_members(raw.getvalue())
-    members[OPF_PATH] = fix_package(members[OPF_PATH], doc.lang, meta.w3c_datetime(when))
-    members[NCX_PATH] = fix_ncx(members[NCX_PATH], doc.lang)
-    return _zip.write_container(members, when, opf_path=OPF_PATH)
+        raw = io.BytesIO()
+        # Without "mtime" ebooklib reads the clock (local time, labelled Z); it does not reach the zip entries.
+        epub.write_epub(raw, book, {**EBOOKLIB_OPTIONS, "mtime": when.astimezone(timezone.utc).replace(tzinfo=None)})
+        members = _zip.read_members(raw.getvalue())
+        members[OPF_PATH] = fix_package(members[OPF_PATH], doc.lang, meta.w3c_datetime(when))
+        members[NCX_PATH] = fix_ncx(members[NCX_PATH], doc.lang)
+        return members
+
+    # dcterms:modified follows the content: a digest of every member as it would be without the stamp.
+    draft = assemble(meta.modified(doc, {}))
+    digest = b"".join(name.encode() + b"\0" + data for name, data in sorted(draft.items()))
+    when = meta.modified(doc, content=digest)
+    return _zip.write_container(assemble(when), when, opf_path=OPF_PATH)
 
 
-def _book(doc, content, nav: bytes, css: str, images):
+def _page_breaks(doc: Document, options: WriteOptions, content, report: Report) -> list[tuple[int, str]]:
+    """Mark where each page of the PDF begins; ``(number, id)`` of each marker, or [] without a page list."""
+    if not options.page_list:
+        return []
+    from ..pdf import pages as _pages
+
+    try:
+        pages = _pages.print_pages(doc, options)
+    except PubconvError as exc:
+        warn(report, "no-page-list", f"the EPUB has no print page numbers: the PDF could not be laid out "
+             f"({exc.message})", exc.pos or SourcePos(doc.path))
+        return []
+    placed = _pagebreaks.mark(content.body, pages)
+    if len(placed) != pages.count:
+        missing = sorted(set(range(1, pages.count + 1)) - {n for n, _ in placed})
+        warn(report, "no-page-list", f"the EPUB has no print page numbers: the start of PDF page(s) "
+             f"{', '.join(map(str, missing[:5]))} was not found in its text", SourcePos(doc.path))
+        for marker in content.body.xpath(".//*[@role='doc-pagebreak']"):
+            _remove_keep_tail(marker)
+        return []
+    return placed
+
+
+def _remove_keep_tail(el) -> None:
+    parent, tail = el.getparent(), el.tail or ""
+    prev = el.getprevious()
+    if prev is not None:
+        prev.tail = (prev.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def _verify(doc: Document, options: WriteOptions, content, css: str, report: Report) -> None:
+    """Run the checks behind the claims; record what failed and warn about each failure."""
+    body = content.body
+    failures = (_checks.language(content.root, content_mod.CONTENT) + _checks.alt(body) + _checks.headings(body)
+                + _checks.reflow(body, css))
+    a11y = content.a11y
+    a11y.failed = frozenset(f.check for f in failures)
+    a11y.page_list = bool(body.xpath(".//*[@role='doc-pagebreak']"))
+    a11y.unlocked = options.unlocked
+    publisher = " ".join(text_of(doc.find("p:meta/p:publisher/p:name")).split())
+    a11y.certifier = (options.certified_by or publisher or "").strip()
+    for failure in failures:
+        warn(report, "a11y-check", f"{failure.criterion}: {failure.where}; the EPUB does not claim "
+             "conformance to WCAG 2.1 AA", _source_of(doc, failure.element))
+    if not failures and not a11y.certifier and a11y.images_without_alt == 0:
+        warn(report, "a11y-check", "no one to name as a11y:certifiedBy (set [publisher] name or [epub] "
+             "certified-by); the EPUB does not claim conformance to WCAG 2.1 AA", SourcePos(doc.path))
+
+
+def _source_of(doc: Document, element) -> SourcePos:
+    """The source position of the intermediate element an XHTML element came from (by id), else the file."""
+    while element is not None:
+        ident = element.get("id")
+        if ident:
+            found = doc.root.xpath("//*[@id=$ident]", ident=ident)
+            if found:
+                return doc.pos(found[0])
+        element = element.getparent()
+    return SourcePos(doc.path)
+
+
+def _book(doc, content, nav: bytes, css: str, images, front, options):
     from ebooklib import epub
 
     book = epub.EpubBook()
     book.FOLDER_NAME = FOLDER
-    meta.apply(book, doc, content.a11y)
+    meta.apply(book, doc, content.a11y, options)
 
     style = epub.EpubItem(uid="css", file_name="epub.css", media_type="text/css", content=css.encode("utf-8"))
     book.add_item(style)
+    cover_image = epub.EpubItem(uid="cover-image", file_name=front.image.name, media_type=front.image.media_type,
+                                content=front.image.data)
+    cover_image.properties = ["cover-image"]
+    book.add_item(cover_image)
+    # Calibre and older Kobo firmware look for the EPUB 2 convention too.
+    book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    cover_page = epub.EpubItem(uid="cover", file_name=COVER_PAGE, media_type="application/xhtml+xml",
+                               content=content_mod.cover_document(doc, front.image.name, front.alt))
+    book.add_item(cover_page)
     text = epub.EpubItem(uid="content", file_name=content_mod.CONTENT, media_type="application/xhtml+xml",
                          content=content.xhtml)
     text.properties = list(content.properties)
@@ -106,7 +193,7 @@ def _book(doc, content, nav: bytes, css: str, images):
                                     content=image.data))
     book.add_item(epub.EpubNcx())
     book.toc = _ncx_toc(content.toc)
-    book.spine = [text]
+    book.spine = [cover_page, text]
     return book
 
 
@@ -134,6 +221,9 @@ def fix_package(opf: bytes, lang: str, modified: str) -> bytes:
     stamps = root.xpath("opf:metadata/opf:meta[@property='dcterms:modified']", namespaces={"opf": OPF_NS})
     for extra in stamps[1:]:
         extra.getparent().remove(extra)
+    for generator in root.xpath("opf:metadata/opf:meta[@name='generator'][@content!='pubconv']",
+                                namespaces={"opf": OPF_NS}):
+        generator.getparent().remove(generator)  # ebooklib names itself; the generator is pubconv
     stamps[0].text = modified
     # "rendition:" is reserved in EPUB 3; declaring it again is reported by EPUBCheck.
     prefixes = [p for p in _prefix_pairs(root.get("prefix", "")) if p[0] != "rendition"]
