@@ -243,7 +243,8 @@ def prepare(html: str, doc: Document, images: dict[Path, Image], report: Report,
 
     a11y.headings = sum(1 for el in body.iter() if el.tag in {_h(f"h{i}") for i in range(1, 7)})
     a11y.aria_roles = any(True for _ in body.iterfind(".//*[@role]"))
-    a11y.notes = sum(1 for el in body.iter(_h("aside")) if "footnote" in _types(el))
+    a11y.notes = sum(1 for el in body.iter(_h("aside")) if "footnote" in _types(el)
+                     and "footnote" in (el.get("class") or "").split())
 
     landmarks = _landmarks(body, doc)
     toc = _toc(body, doc)
@@ -303,6 +304,10 @@ def _drop_deprecated_types(body: etree._Element) -> None:
             del el.attrib[EPUB_TYPE]
 
 
+#: front matter that the "start of text" landmark skips
+FRONT_TYPES = frozenset({"titlepage", "frontmatter", "copyright-page"})
+
+
 def _landmarks(body: etree._Element, doc: Document) -> list[tuple[str, str, str]]:
     _, _, title_label, start_label = labels(doc.lang)
     found = []
@@ -314,7 +319,7 @@ def _landmarks(body: etree._Element, doc: Document) -> list[tuple[str, str, str]
     if start is None:
         # The first block of the body: the first element child of body that is not front matter.
         for el in body.iterchildren():
-            if not isinstance(el.tag, str) or el is titlepage or set(_types(el)) & {"titlepage", "frontmatter"}:
+            if not isinstance(el.tag, str) or el is titlepage or set(_types(el)) & FRONT_TYPES:
                 continue
             start = el
             break
