@@ -31,7 +31,7 @@ def normalise(doc: Document, report: Report) -> int:
         return 0
     changed = 0
 
-    def walk(parent: etree._Element, expected: int) -> None:
+    def walk(parent: etree._Element, expected: int, parent_given: int) -> None:
         nonlocal changed
         for sec in parent.iterchildren(q("section")):
             given = int(sec.get("level") or expected)
@@ -42,12 +42,12 @@ def normalise(doc: Document, report: Report) -> int:
                 if expected > MAX_LEVEL:
                     warn(report, "heading-too-deep", f"this heading is nested {expected - 1} levels deep; "
                          f"HTML has only 6 heading levels, so it is set as level {MAX_LEVEL}", where)
-                elif given > level:
+                elif given > parent_given + 1:  # the source skips here (not merely below an earlier skip)
                     warn(report, "heading-skip", f"this heading skips a level (level {given} after level "
-                         f"{expected - 1}); it is set as level {level}", where)
+                         f"{parent_given}); it is set as level {level}", where)
                 sec.set("level", str(level))
                 changed += 1
-            walk(sec, expected + 1)
+            walk(sec, expected + 1, given)
 
-    walk(body, TOP_LEVEL)
+    walk(body, TOP_LEVEL, TOP_LEVEL - 1)
     return changed
