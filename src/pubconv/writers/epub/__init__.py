@@ -8,7 +8,8 @@ only packages it.  The package holds
                         footnotes as ``aside`` after the block that calls them,
                         references), so that every note is in the same file as
                         its call, after it: what iBooks and Kobo need for pop-ups;
-``EPUB/nav.xhtml``      table of contents and landmarks (no page list);
+``EPUB/cover.xhtml``    the cover (``cover.py``: the user's image or one drawn from the metadata);
+``EPUB/nav.xhtml``      table of contents, landmarks and the print edition's page list;
 ``EPUB/toc.ncx``        the same table of contents for EPUB 2 reading systems;
 ``EPUB/epub.css``       ``theme.read_style("epub.css", options.theme_dir)``;
 ``EPUB/images/``        the images, read only from inside ``doc.base_dir``;
@@ -21,9 +22,16 @@ document gets what ebooklib cannot write: ``xml:lang`` on ``package``, no
 re-declared reserved prefixes.  The build time is ``SOURCE_DATE_EPOCH``, else
 the document's date; the clock is never read.
 
-Of ``options`` only ``theme_dir`` matters here (it may supply ``styles/epub.css``);
-``allow_remote`` does not apply: an EPUB carries its images, so remote ones are
-always refused.
+Of ``options``, ``theme_dir`` may supply ``styles/epub.css``; ``certified_by``,
+``certifier_credential``, ``certifier_report`` and ``unlocked`` go into the
+accessibility metadata; ``cover`` is the cover image; ``page_list`` asks for the
+print page numbers (the PDF's layout: ``writers/pdf/pages.py``, which also reads
+the layout options).  ``allow_remote`` does not apply: an EPUB carries its
+images, so remote ones are always refused.
+
+The accessibility claims are written only when the checks of ``checks.py`` on
+the finished book found nothing (docs/epub.md, "Claims and the checks behind
+them"); each failure is an ``a11y-check`` warning naming the WCAG criterion.
 
 Fatal problems (an image outside the source folder or missing) raise
 :class:`PubconvError` with the source line; images without alt text and links
