@@ -328,3 +328,27 @@ def test_a_page_that_begins_inside_a_note_is_marked_in_the_note():
     # page 3 begins inside "hy-phenated": marked after the word, never inside it
     assert re.search(r'hyphenated <span id="page-3"[^>]*></span>six', text)
     assert re.search(r'<p><span id="page-1"[^>]*></span>One two', text)
+
+
+def test_numeric_citations_link_to_a_numbered_reference_list(tmp_path):
+    source = tmp_path / "num.md"
+    source.write_text("---\ntitle: Numbers\n---\n\nLow water is frequent [1], and costly [2, 3]; see [1–3] and [9].\n\n"
+                      "## References\n\n[1] Alpha, A. (2020). First report. Vienna.\n\n"
+                      "[2] Beta, B. (2021). Second report. Vienna.\n\n[3] Gamma, C. (2022). Third report. Vienna.\n",
+                      encoding="utf-8")
+    found = Collector()
+    doc = read(source, report=found)
+    assert [(d.code, d.pos.line) for d in found.warnings] == [("unmatched-citation", 5)]
+    content = xml(files(build(doc)[0])["EPUB/content.xhtml"])
+    cites = content.xpath("//h:a[@role='doc-biblioref']", namespaces=NS)
+    assert [(a.text, a.get("href")) for a in cites] == [("1", "#ref-1"), ("2", "#ref-2"), ("3", "#ref-3"),
+                                                        ("1", "#ref-1"), ("3", "#ref-3")]
+    assert "[9]" in "".join(content.itertext())
+
+
+def test_brackets_are_not_citations_when_the_list_is_not_numbered(tmp_path):
+    source = tmp_path / "plain.md"
+    source.write_text("---\ntitle: Plain\n---\n\nThe text [1] says.\n\n## References\n\n"
+                      "Alpha, A. (2020). First report. Vienna.\n", encoding="utf-8")
+    doc = read(source)
+    assert doc.xpath("//p:cite") == []

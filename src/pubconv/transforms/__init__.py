@@ -8,7 +8,7 @@ configuration.  Writers read only the result.
 
 Order (``TRANSFORMS``):
 
-1. ``citations``  author-date citations linked to the reference list (Markdown forms only)
+1. ``citations``  author-date and numeric (``[5]``) citations linked to the reference list (Markdown forms only)
 2. ``floats``     figures and tables numbered in document order (Markdown forms only)
 3. ``publisher``  what the document leaves out, from ``pubconv.toml`` (every form)
 4. ``headings``   section levels follow the nesting, a warning where the source skips one (every form)
@@ -38,6 +38,7 @@ class Context:
 def _citations(doc: Document, report: Report, ctx: Context) -> None:
     if ctx.form in MARKDOWN_FORMS:
         citations.link_citations(doc.root, list(doc.root.iter(q("ref"))), report, doc.pos)
+        citations.link_numeric(doc.root, list(doc.root.iter(q("ref"))), report, doc.pos)
 
 
 def _floats(doc: Document, report: Report, ctx: Context) -> None:
