@@ -82,13 +82,15 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
     content = content_mod.prepare(html, doc, images, report, extra)
     page_ids = _page_breaks(doc, options, content, report)
     css = theme.read_style("epub.css", options.theme_dir)
-    _verify(doc, options, content, css, report, warned={i.name for i in images.values()})
     front = _cover.cover(doc, options, len(images) + 1)
     landmarks = [("cover", f"{COVER_PAGE}#cover", content_mod.cover_label(doc.lang)), *content.landmarks]
     nav = content_mod.nav_document(doc, content.toc, landmarks, page_ids)
+    cover_page = content_mod.cover_document(doc, front.image.name, front.alt)
+    _verify(doc, options, content, css, report, warned={i.name for i in images.values()},
+            others={content_mod.NAV: nav, COVER_PAGE: cover_page})
 
     def assemble(when):
-        book = _book(doc, content, nav, css, images, front, options)
+        book = _book(doc, content, nav, cover_page, css, images, front, options)
         from ebooklib import epub
 
         raw = io.BytesIO()
@@ -140,7 +142,7 @@ def _remove_keep_tail(el) -> None:
 
 
 def _verify(doc: Document, options: WriteOptions, content, css: str, report: Report,
-            warned: set[str] = frozenset()) -> None:
+            warned: set[str] = frozenset(), others: dict[str, bytes] | None = None) -> None:
     """Run the checks behind the claims; record what failed and warn about each failure.
 
     Images of the document without alt text had their ``missing-alt`` warning at their
@@ -149,6 +151,10 @@ def _verify(doc: Document, options: WriteOptions, content, css: str, report: Rep
     body = content.body
     failures = (_checks.language(content.root, content_mod.CONTENT) + _checks.alt(body) + _checks.headings(body)
                 + _checks.reflow(body, css))
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    for name, data in (others or {}).items():  # the nav and cover documents: language and alt text too
+        other = etree.fromstring(data, parser)
+        failures += _checks.language(other, name) + _checks.alt(other)
     a11y = content.a11y
     a11y.failed = frozenset(f.check for f in failures)
     a11y.page_list = bool(body.xpath(".//*[@role='doc-pagebreak']"))
@@ -177,7 +183,7 @@ def _source_of(doc: Document, element) -> SourcePos:
     return SourcePos(doc.path)
 
 
-def _book(doc, content, nav: bytes, css: str, images, front, options):
+def _book(doc, content, nav: bytes, cover_page: bytes, css: str, images, front, options):
     from ebooklib import epub
 
     book = epub.EpubBook()
@@ -192,9 +198,9 @@ def _book(doc, content, nav: bytes, css: str, images, front, options):
     book.add_item(cover_image)
     # Calibre and older Kobo firmware look for the EPUB 2 convention too.
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
-    cover_page = epub.EpubItem(uid="cover", file_name=COVER_PAGE, media_type="application/xhtml+xml",
-                               content=content_mod.cover_document(doc, front.image.name, front.alt))
-    book.add_item(cover_page)
+    cover_item = epub.EpubItem(uid="cover", file_name=COVER_PAGE, media_type="application/xhtml+xml",
+                               content=cover_page)
+    book.add_item(cover_item)
     text = epub.EpubItem(uid="content", file_name=content_mod.CONTENT, media_type="application/xhtml+xml",
                          content=content.xhtml)
     text.properties = list(content.properties)
@@ -208,7 +214,7 @@ def _book(doc, content, nav: bytes, css: str, images, front, options):
                                     content=image.data))
     book.add_item(epub.EpubNcx())
     book.toc = _ncx_toc(content.toc)
-    book.spine = [cover_page, text]
+    book.spine = [cover_item, text]
     return book
 
 

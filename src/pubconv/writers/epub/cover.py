@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ... import theme
-from ...document import Document, text_of
+from ...document import XPATH_NS, Document, text_of
 from ...errors import SourcePos
 from . import content as content_mod
 
@@ -149,8 +149,8 @@ def generate(doc: Document, logo: Path | None, theme_dir: Path | None) -> bytes:
         for line in lines:
             draw.text((MARGIN, y), line, font=font, fill=colours["ink"])
             y += int(size * 1.25)
-    authors = [" ".join(p for p in (text_of(a.find("p:name/p:given", _ns(doc))),
-                                    text_of(a.find("p:name/p:family", _ns(doc)))) if p.strip())
+    authors = [" ".join(p for p in (text_of(a.find("p:name/p:given", XPATH_NS)),
+                                    text_of(a.find("p:name/p:family", XPATH_NS))) if p.strip())
                for a in doc.xpath("p:meta/p:authors/p:author")]
     if authors:
         y += 110
@@ -176,10 +176,6 @@ def generate(doc: Document, logo: Path | None, theme_dir: Path | None) -> bytes:
     out = io.BytesIO()
     img.save(out, format="PNG", optimize=False, compress_level=9)
     return out.getvalue()
-
-
-def _ns(doc: Document) -> dict[str, str]:
-    return {"p": "https://pubconv.org/ns/document/1"}
 
 
 def cover(doc: Document, options, number: int) -> Cover:
