@@ -352,3 +352,28 @@ def test_brackets_are_not_citations_when_the_list_is_not_numbered(tmp_path):
                       "Alpha, A. (2020). First report. Vienna.\n", encoding="utf-8")
     doc = read(source)
     assert doc.xpath("//p:cite") == []
+
+
+def test_epubcheck_with_usage_reports_nothing_on_the_sample_seed_and_long_urls(epubchecker, tmp_path, request):
+    """``epubcheck -u``: not even a usage hint, on the books with their page lists and covers."""
+    sources = [SAMPLE, LONG_URLS]
+    try:
+        sources.append(request.getfixturevalue("seed_path"))
+    except pytest.skip.Exception:
+        pass
+    reports = {}
+    for source in sources:
+        doc = read(source)
+        options = options_for(doc, config_mod.for_source(source))
+        path = tmp_path / f"{source.stem}.epub"
+        path.write_bytes(epub.write(doc, options, Collector()))
+        report = epubchecker.check(path, usage=True)
+        reports[source.name] = [f"{m['severity']} {m['ID']}: {m['message']}" for m in report["messages"]]
+    assert reports == {s.name: [] for s in sources}
+    # The control: a usage message (a font-face rule, CSS-028) is seen only with -u.
+    members = files(path.read_bytes())
+    members["EPUB/epub.css"] += b'\n@font-face { font-family: "X"; src: local("X"); }\n'
+    control = tmp_path / "control.epub"
+    control.write_bytes(_zip.write_container(members, None, opf_path="EPUB/content.opf"))
+    assert "CSS-028" in {m["ID"] for m in epubchecker.check(control, usage=True)["messages"]}
+    assert "CSS-028" not in {m["ID"] for m in epubchecker.check(control)["messages"]}
