@@ -181,7 +181,7 @@ def generate(doc: Document, logo: Path | None, theme_dir: Path | None) -> bytes:
 def cover(doc: Document, options, number: int) -> Cover:
     """The cover image for the package (``number`` makes its package name unique)."""
     title = " ".join(doc.title.split())
-    alt = f"Cover: {title}"
+    alt = f"{content_mod.cover_label(doc.lang)}: {title}"  # in the book's language, like the page around it
     element = doc.find("p:meta/p:cover")
     if element is not None:
         src, pos = element.get("src", ""), doc.pos(element)

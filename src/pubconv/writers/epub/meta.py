@@ -295,9 +295,10 @@ def apply(book, doc: Document, a11y: Accessibility, options=None) -> str:
     for hazard in a11y.hazards():
         _meta(book, "schema:accessibilityHazard", hazard)
     _meta(book, "schema:accessibilitySummary", a11y.summary(), **{"{http://www.w3.org/XML/1998/namespace}lang": "en"})
-    if a11y.page_list:
-        source = print_source(doc)
+    source = print_source(doc)
+    if doi or number:  # the print (PDF) edition, by its identifier
         book.add_metadata("DC", "source", source)
+    if a11y.page_list:
         _meta(book, "pageBreakSource", source)  # EPUB 3.3 incubation; EPUBCheck accepts it
     if a11y.conforms:
         _meta(book, "dcterms:conformsTo", CONFORMS_TO)
