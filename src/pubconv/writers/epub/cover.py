@@ -174,7 +174,7 @@ def generate(doc: Document, logo: Path | None, theme_dir: Path | None) -> bytes:
             top = foot - 40 - mark.height
             img.paste(mark, (MARGIN, top), mark)
     out = io.BytesIO()
-    img.save(out, format="PNG", optimize=False, compress_level=9)
+    img.save(out, format="PNG", optimize=False, compress_level=6)  # level 9 costs 4x the time for 3% less
     return out.getvalue()
 
 
