@@ -158,11 +158,11 @@ def reflow(body: etree._Element, css: str) -> list[Failure]:
     if not ({"anywhere", "break-all"} & {b for b in breaks if b}):
         found.append(Failure("reflow", "the stylesheet does not let long words and URLs break "
                                        "(overflow-wrap: anywhere on body)"))
-    if body.find(f".//{_h('pre')}") is not None and _value(rules, lambda s: s.split()[-1] in ("pre",),
+    if body.find(f".//{_h('pre')}") is not None and _value(rules, lambda s: s.split()[-1:] == ["pre"],
                                                            "white-space") not in ("pre-wrap", "break-spaces"):
         found.append(Failure("reflow", "preformatted text does not wrap (white-space: pre-wrap on pre)",
                              body.find(f".//{_h('pre')}")))
-    if body.find(f".//{_h('img')}") is not None and _value(rules, lambda s: s.split()[-1] == "img",
+    if body.find(f".//{_h('img')}") is not None and _value(rules, lambda s: s.split()[-1:] == ["img"],
                                                            "max-width") != "100%":
         found.append(Failure("reflow", "images may be wider than the screen (max-width: 100% on img)",
                              body.find(f".//{_h('img')}")))
