@@ -1,8 +1,9 @@
 """Checks for JATS output, used by tests/writers/test_jats.py.
 
-* :func:`dtd_errors`: validation against the JATS 1.3 DTDs in ``../shared/jats``,
-  offline, through the document's own DOCTYPE (its public identifier is
-  resolved to the local file, so a wrong or unknown identifier fails).
+* :func:`dtd_errors`: validation against the JATS 1.3 DTDs shipped in the package
+  (``src/pubconv/schema/jats``), offline, through the document's own DOCTYPE
+  (its public identifier is resolved to the local file, so a wrong or unknown
+  identifier fails).
 * :func:`pmc_style_errors`: the key rules of the NLM/PMC Style Checker
   (nlm-stylechecker 5.31, public domain, NCBI) rewritten as XPath checks.  The
   XSLT itself is not vendored (see docs/jats.md); these are the rules whose
@@ -19,42 +20,21 @@ from pathlib import Path
 
 from lxml import etree
 
+from pubconv.writers.jats.dtd import dtd_dir, validation_parser
+
 XLINK = "http://www.w3.org/1999/xlink"
 ALI = "http://www.niso.org/schemas/ali/1.0/"
 NSX = {"xlink": XLINK, "ali": ALI}
 
-PUBLIC = {
-    "-//NLM//DTD JATS (Z39.96) Journal Publishing DTD with MathML3 v1.3 20210610//EN":
-        "publishing/1.3/JATS-journalpublishing1-3-mathml3.dtd",
-    "-//NLM//DTD JATS (Z39.96) Journal Publishing DTD v1.3 20210610//EN":
-        "publishing/1.3/JATS-journalpublishing1-3.dtd",
-    "-//NLM//DTD JATS (Z39.96) Journal Archiving and Interchange DTD with MathML3 v1.3 20210610//EN":
-        "archiving/1.3/JATS-archivearticle1-3-mathml3.dtd",
-    "-//NLM//DTD JATS (Z39.96) Journal Archiving and Interchange DTD v1.3 20210610//EN":
-        "archiving/1.3/JATS-archivearticle1-3.dtd",
-}
+def dtd_errors(data: bytes, dtd_root: Path | None = None) -> list[str]:
+    """Validity errors of a JATS document against the DTD its DOCTYPE names ([] if valid).
 
-
-class _LocalJats(etree.Resolver):
-    """Maps the JATS public identifiers to the local DTD files; nothing else is resolved."""
-
-    def __init__(self, root: Path):
-        super().__init__()
-        self.root = root
-
-    def resolve(self, system_url, public_id, context):
-        if public_id in PUBLIC:
-            return self.resolve_filename(str(self.root / PUBLIC[public_id]), context)
-        return None  # the DTD's own modules: relative to the DTD file, on disk
-
-
-def dtd_errors(data: bytes, dtd_root: Path) -> list[str]:
-    """Validity errors of a JATS document against the DTD its DOCTYPE names ([] if valid)."""
-    # A fresh parser per document: lxml's error_log accumulates across parses.
-    parser = etree.XMLParser(load_dtd=True, dtd_validation=True, no_network=True, resolve_entities=True)
-    parser.resolvers.add(_LocalJats(dtd_root))
+    The DTDs are the ones shipped in the package (``pubconv.writers.jats.dtd``);
+    ``dtd_root`` is kept for callers that name the folder and must be that folder.
+    """
+    assert dtd_root is None or Path(dtd_root).resolve() == dtd_dir().resolve(), dtd_root
     try:
-        etree.fromstring(data, parser)
+        etree.fromstring(data, validation_parser())
     except etree.XMLSyntaxError as exc:
         return [f"{e.line}: {e.message}" for e in exc.error_log] or [str(exc)]
     return []

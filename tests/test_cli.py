@@ -21,14 +21,15 @@ def run(*args, cwd=None):
                           cwd=cwd, env={**os.environ, "PYTHONWARNINGS": "ignore"})
 
 
-def test_convert_to_xml_names_the_output_by_stem(tmp_path, seed_path):
-    r = run("convert", seed_path, "--to", "xml", "-o", tmp_path)
+def test_convert_to_xml_names_the_output_by_stem(tmp_path, extracted_commentary):
+    r = run("convert", extracted_commentary, "--to", "xml", "-o", tmp_path)
     assert r.returncode == 0, r.stderr
-    out = tmp_path / "000_bf325db2ee15cea7.pubconv.xml"
+    out = tmp_path / (extracted_commentary.name.rsplit(".", 1)[0] + ".pubconv.xml")
     assert out.is_file()
     assert "dead-link" in r.stderr and "Traceback" not in r.stderr
     doc = document.parse(out.read_bytes(), str(out))
-    assert len(doc.xpath("//p:note")) == 11
+    assert len(doc.xpath("//p:note")) == {"two-authors.md": 10, "000_bf325db2ee15cea7.txt": 11}[
+        extracted_commentary.name]
 
 
 def test_xml_source_converts_to_identical_bytes(tmp_path):

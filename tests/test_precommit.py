@@ -1,4 +1,9 @@
-"""The pre-commit hooks, run by the real pre-commit tool in a throwaway git repository."""
+"""The pre-commit hooks, run by the real pre-commit tool in a throwaway git repository.
+
+pre-commit installs pubconv and its dependencies into its own environment with
+pip, from the package index: these tests run in ``make test-network``, not in
+``make test``.
+"""
 from __future__ import annotations
 
 import os
@@ -8,6 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.network
 
 ROOT = Path(__file__).resolve().parent.parent
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"

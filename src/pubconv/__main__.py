@@ -1,3 +1,4 @@
+"""``python -m pubconv``: the same command as ``pubconv`` (``cli.main``)."""
 from .cli import main
 
 raise SystemExit(main())

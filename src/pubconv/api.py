@@ -1,6 +1,8 @@
-"""The library face of pubconv: :func:`read` and :func:`convert`.
+"""The library face of pubconv: :func:`read`, :func:`convert` and :func:`check`.
 
-Both are plain functions with no global state: every call makes its own
+It strings the stages together: configuration, reader (with the transforms and
+the schema check), writer options, writers in memory, atomic writing.  All are
+plain functions with no global state: every call makes its own
 parsers, validators and diagnostics list, so they are safe to call from
 threads.  Problems that stop a document raise :class:`~pubconv.errors.PubconvError`
 (with a source position); everything else is a :class:`~pubconv.errors.Diagnostic`
@@ -18,6 +20,7 @@ from . import config as config_mod
 from . import readers
 from .document import Document
 from .errors import Collector, Diagnostic, PubconvError, Report, SourcePos
+from .inputs import document_resources
 from .writers import FORMATS, WriteOptions, writer
 
 DEFAULT_FORMATS = ("pdf", "epub", "jats")
@@ -33,6 +36,8 @@ class Result:
     #: format name -> the output's bytes
     data: dict[str, bytes] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: the files the document read besides its source and configuration (its images), for build records
+    resources: list[Path] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -69,7 +74,7 @@ def options_for(doc: Document, cfg: config_mod.Config,
     logo = cfg.relative(cfg.get("publisher", "logo"))
     if logo is not None and not logo.is_file():
         raise PubconvError(f"the logo named in the configuration does not exist: {cfg.get('publisher', 'logo')}",
-                           config_mod.key_pos(cfg.path, "logo"), "bad-config")
+                           config_mod.key_pos(cfg.path, "logo", "publisher", value=True), "bad-config")
     opts = WriteOptions(
         paper=cfg.get("pdf", "paper", "A4"),
         pdf_variant=cfg.get("pdf", "variant"),
@@ -97,13 +102,27 @@ def _config_file(cfg: config_mod.Config, table: str, key: str) -> Path | None:
     return path.resolve() if path is not None else None
 
 
-def render(doc: Document, to: Iterable[str], options: WriteOptions, report: Report) -> dict[str, bytes]:
-    """Each requested format's bytes, in memory."""
+def render(doc: Document, to: Iterable[str], options: WriteOptions, report: Report, *,
+           check_only: bool = False) -> dict[str, bytes]:
+    """Each requested format's bytes, in memory.
+
+    With ``check_only``, a writer that has a ``check()`` (the PDF writer) is only
+    checked, and gives no bytes; the others are built in memory as usual.
+    """
     out = {}
     # The PDF first: the EPUB's page list then reuses its layout (writers/pdf/pages.py).
     for name in sorted(to, key=lambda n: n != "pdf"):
-        out[name] = writer(name).write(doc, options, report)
-    return {name: out[name] for name in to}
+        module = writer(name)
+        if check_only and hasattr(module, "check"):
+            module.check(doc, options, report)
+        else:
+            out[name] = module.write(doc, options, report)
+    return {name: out[name] for name in to if name in out}
+
+
+def _unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    # PDF and EPUB render the same XHTML, and so report the same problem twice.
+    return list(dict.fromkeys(diagnostics))
 
 
 def convert(source: str | os.PathLike, to: Iterable[str] | str = DEFAULT_FORMATS, out_dir: str | os.PathLike = "out",
@@ -117,23 +136,43 @@ def convert(source: str | os.PathLike, to: Iterable[str] | str = DEFAULT_FORMATS
     configuration, e.g. ``{"paper": "Letter", "pdf_variant": "pdf/a-3b"}``.
     Raises PubconvError on an error in the source, or on any warning when ``strict``.
     """
-    to = parse_formats(to)
     path = Path(source)
+    result = _build(path, parse_formats(to), form, options, strict, config, check_only=False)
+    if write:
+        names = {k: stem(path) + FORMATS[k].suffix for k in result.data}
+        result.outputs = write_outputs(Path(out_dir), {names[k]: v for k, v in result.data.items()},
+                                       {names[k]: k for k in result.data})
+    return result
+
+
+def check(source: str | os.PathLike, to: Iterable[str] | str = tuple(FORMATS), *, form: str | None = None,
+          options: Mapping[str, Any] | None = None, strict: bool = False,
+          config: config_mod.Config | None = None) -> Result:
+    """:func:`convert` minus writing: every error ``convert`` would raise for ``to``, raised here too.
+
+    The configuration and the options are checked, the document read and
+    validated, and each format built in memory, except that a writer with a
+    ``check()`` (the PDF writer: no WeasyPrint, no layout) is only checked; the
+    result carries the diagnostics and the bytes of the formats built.
+    """
+    return _build(Path(source), parse_formats(to), form, options, strict, config, check_only=True)
+
+
+def _build(path: Path, to: list[str], form: str | None, options: Mapping[str, Any] | None, strict: bool,
+           config: config_mod.Config | None, *, check_only: bool) -> Result:
+    """Read ``path`` and render (or check) each format in memory: what convert and check share."""
     found = Collector()
     cfg = config if config is not None else config_mod.for_source(path)
     doc = read(path, form=form, config=cfg, report=found)
     names = {name: stem(path) + FORMATS[name].suffix for name in to}
     opts = options_for(doc, cfg, options)
     opts = replace(opts, outputs={k: v for k, v in names.items() if k in ("pdf", "epub")} | dict(opts.outputs))
-    data = render(doc, to, opts, found)
-    result = Result(path, data=data, diagnostics=list(found.items))
+    data = render(doc, to, opts, found, check_only=check_only)
+    result = Result(path, data=data, diagnostics=_unique(found.items), resources=document_resources(doc))
     if strict and result.warnings:
         first = result.warnings[0]
         raise PubconvError(f"{len(result.warnings)} warning(s) under --strict; first: {first.message}",
                            first.pos or SourcePos(str(path)), "strict")
-    if write:
-        result.outputs = write_outputs(Path(out_dir), {names[k]: v for k, v in data.items()},
-                                       {names[k]: k for k in data})
     return result
 
 

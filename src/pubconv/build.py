@@ -1,11 +1,12 @@
 """Batch builds: many sources, skipped when nothing changed, converted in parallel.
 
 A source is skipped when its *build key* is the one recorded at its last
-successful build and every output it wrote is still there, unchanged in size
-and time.  The key covers everything that decides the output bytes: the
-source's bytes, the publisher configuration that applies to it, the theme
-(default and override), pubconv's version, the formats and the writer options.
-The record lives in ``<out>/.pubconv/state.json``.
+successful build, the files its document read (its images) still have the
+recorded bytes, and every output it wrote is still there, unchanged in size
+and time.  What goes into the key is ``inputs.py``'s business: the source,
+its configuration, logo, theme and fonts, the versions of pubconv and of the
+libraries that shape the bytes, the formats and the options.  The record
+lives in ``<out>/.pubconv/state.json``.
 
 Workers are processes (``multiprocessing.Pool``: ``ProcessPoolExecutor`` with
 ``max_tasks_per_child`` can hang on Python 3.11); each imports WeasyPrint once,
@@ -13,7 +14,6 @@ in its initializer, when PDF is among the formats.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
 import os
@@ -21,9 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from . import __version__
-from . import config as config_mod
-from . import theme
+from . import inputs
 from .errors import Diagnostic, PubconvError, SourcePos
 
 STATE_DIR = ".pubconv"
@@ -53,41 +51,18 @@ class Outcome:
     outputs: dict[str, str] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     key: str | None = None
-
-
-def _theme_fingerprint(override: Path | None) -> str:
-    h = hashlib.sha256()
-    for kind in ("styles", "templates"):
-        for folder in theme.search_path(kind, override):
-            for f in sorted(folder.rglob("*")):
-                if f.is_file():
-                    h.update(str(f.relative_to(folder)).encode() + b"\0" + f.read_bytes())
-    return h.hexdigest()
+    #: the files the document read besides its source (its images), recorded by content
+    resources: list[str] = field(default_factory=list)
 
 
 class KeyMaker:
-    """Build keys, with the configuration and theme fingerprints computed once per file and folder."""
+    """Build keys (``inputs.Inputs``), with each configuration read once per folder."""
 
     def __init__(self) -> None:
-        self._configs: dict[Path, tuple[config_mod.Config, bytes]] = {}
-        self._themes: dict[Path | None, str] = {}
+        self._inputs = inputs.Inputs()
 
     def key(self, job: Job) -> str:
-        folder = job.source.resolve().parent
-        if folder not in self._configs:
-            cfg = config_mod.for_source(job.source)
-            self._configs[folder] = (cfg, cfg.fingerprint)
-        cfg, cfg_bytes = self._configs[folder]
-        override = job.options.get("theme_dir") or cfg.relative(cfg.get("theme", "dir"))
-        if override not in self._themes:
-            self._themes[override] = _theme_fingerprint(override)
-        h = hashlib.sha256()
-        for part in (__version__, job.source.read_bytes(), cfg_bytes, self._themes[override],
-                     ",".join(job.formats), repr(sorted(job.options.items())), str(job.form), str(job.strict),
-                     os.environ.get("SOURCE_DATE_EPOCH", "")):
-            h.update(part if isinstance(part, bytes) else part.encode())
-            h.update(b"\0")
-        return h.hexdigest()
+        return self._inputs.key(job.source, job.formats, job.options, job.form, job.strict)
 
 
 class State:
@@ -110,13 +85,16 @@ class State:
 
     def up_to_date(self, job: Job, key: str) -> bool:
         entry = self.data.get(str(job.source.resolve()))
-        if not entry or entry.get("key") != key:
+        if not entry or entry.get("key") != key or "resources" not in entry:
+            return False
+        if inputs.changed(entry["resources"]):
             return False
         return all(self._stamp(Path(p)) == stamp for p, stamp in entry.get("outputs", {}).items())
 
-    def record(self, job: Job, key: str, outputs: Iterable[str]) -> None:
+    def record(self, job: Job, key: str, outputs: Iterable[str], resources: Iterable[str] = ()) -> None:
         self.data[str(job.source.resolve())] = {
-            "key": key, "outputs": {str(Path(p).resolve()): self._stamp(Path(p)) for p in outputs}}
+            "key": key, "outputs": {str(Path(p).resolve()): self._stamp(Path(p)) for p in outputs},
+            "resources": inputs.digests(resources)}
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -130,8 +108,11 @@ def run_one(job: Job) -> Outcome:
     from . import api
 
     try:
-        result = api.convert(job.source, job.formats, job.out_dir, form=job.form, options=job.options,
-                             strict=job.strict, write=job.write)
+        if job.write:
+            result = api.convert(job.source, job.formats, job.out_dir, form=job.form, options=job.options,
+                                 strict=job.strict)
+        else:
+            result = api.check(job.source, job.formats, form=job.form, options=job.options, strict=job.strict)
     except PubconvError as exc:
         return Outcome(job.source, "failed", diagnostics=[exc.diagnostic])
     except RecursionError:
@@ -139,7 +120,8 @@ def run_one(job: Job) -> Outcome:
                            "too-deep")
         return Outcome(job.source, "failed", diagnostics=[err.diagnostic])
     return Outcome(job.source, "converted" if job.write else "checked",
-                   outputs={k: str(v) for k, v in result.outputs.items()}, diagnostics=result.diagnostics)
+                   outputs={k: str(v) for k, v in result.outputs.items()}, diagnostics=result.diagnostics,
+                   resources=[str(p) for p in result.resources])
 
 
 def _init_worker(formats: tuple[str, ...]) -> None:
@@ -180,7 +162,7 @@ def run(jobs: list[Job], *, workers: int = 1, force: bool = False,
         job = jobs[i]
         outcome.key = key
         if job.write and outcome.status == "converted" and key:
-            states[job.out_dir].record(job, key, outcome.outputs.values())
+            states[job.out_dir].record(job, key, outcome.outputs.values(), outcome.resources)
         done(i, outcome)
     for state in states.values():
         if state.data:

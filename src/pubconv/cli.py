@@ -120,9 +120,13 @@ def _run(args) -> int:
                  "crop_marks": args.crop_marks or None, "allow_remote": args.allow_remote or None}
         base = {k: v for k, v in given.items() if v is not None}
     else:
-        # check builds what needs no WeasyPrint: the EPUB shares the PDF's XHTML, so it finds the same problems
-        formats, base = ["xml", "epub", "jats"], {}
-    out_dir = _output_dir(args)
+        # check = convert minus writing: every format, the PDF checked without WeasyPrint (api.check)
+        formats, base = ["xml", "pdf", "epub", "jats"], {}
+    try:
+        out_dir = _output_dir(args)
+    except PubconvError as exc:  # the configuration that names the output folder is wrong
+        print(exc.diagnostic, file=sys.stderr)
+        return EXIT_FAILED
     if getattr(args, "pre_commit", False) and not _git_ignores(out_dir):
         print(f"pubconv: error: the output folder '{out_dir}' is not ignored by git; add '{out_dir}/' to "
               ".gitignore (or set [build] output in pubconv.toml)", file=sys.stderr)

@@ -41,7 +41,10 @@ file wins.  Shape (every key optional)::
     [build]
     output = "out"                  # the pre-commit build hook's output folder
 
-Unknown tables and keys are errors that name the file and the key.  A
+Unknown tables and keys are errors that name the file and the key; a bad value
+(a paper, variant or bleed the PDF writer would refuse, an ISSN, a logo or theme
+folder that does not exist) is an error ``bad-config`` at its line and column,
+when the file is read, whatever the formats asked for.  A
 document's own front matter wins over the configuration: the configuration
 only fills what the document leaves out (:func:`apply`).
 """
@@ -55,6 +58,8 @@ from pathlib import Path
 from lxml import etree
 
 from .document import q
+from .metadata import ISSN
+from .writers import check_option
 from .errors import PubconvError, SourcePos
 
 if sys.version_info >= (3, 11):
@@ -73,7 +78,6 @@ _SCHEMA: dict[str, dict[str, type]] = {
     "build": {"output": _STR},
 }
 _SERIES_KEYS = {"title": _STR, "issn": _STR, "print-issn": _STR, "article-type": _STR}
-_ISSN = re.compile(r"^\d{4}-\d{3}[\dX]$")
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 
 
@@ -139,13 +143,47 @@ def for_source(source: Path) -> Config:
     return load(find(source.parent if source.suffix else source))
 
 
-def key_pos(path: Path, key: str) -> SourcePos:
+#: One part of a TOML key: basic string, literal string or bare key.
+_KEY_PART = r"""(?:"(?:[^"\\]|\\.)*"|'[^']*'|[\w-]+)"""
+_HEADER = re.compile(r"^\s*\[\[?([^\]]+)\]\]?\s*(?:#.*)?$")
+_ASSIGN = re.compile(rf"^(\s*)({_KEY_PART}(?:\s*\.\s*{_KEY_PART})*)\s*=\s*")
+
+
+def _dotted(text: str) -> list[str]:
+    """The parts of a TOML dotted key (``series."A B".issn`` -> ``[series, A B, issn]``)."""
+    parts = re.findall(rf"\s*({_KEY_PART})\s*(?:\.|$)", text.strip())
+    return [p[1:-1] if p[:1] in "\"'" else p for p in parts]
+
+
+def key_pos(path: Path, key: str, table: str | tuple[str, ...] | None = None, *, value: bool = False) -> SourcePos:
+    """Where ``key`` of ``[table]`` is set in the configuration file (line, and column of the key or its value).
+
+    ``table`` is a dotted name (``pdf``) or its parts (``("series", "COMMENT 2")``); ``None`` finds ``key`` in
+    any table, or a table header named ``key``.  In a ``pyproject.toml`` the
+    ``tool.pubconv`` prefix is skipped.  Falls back to the file alone.
+    """
+    prefix = ["tool", "pubconv"] if path.name == "pyproject.toml" else []
+    want = (_dotted(table) if isinstance(table, str) else list(table)) if table else None
     try:
-        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if re.match(rf"^\s*\[?\s*(?:[\w.-]+\.)?{re.escape(key)}\b", line):
-                return SourcePos(str(path), i, 1)
-    except OSError:
-        pass
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return SourcePos(str(path))
+    current: list[str] = []
+    for i, line in enumerate(lines, 1):
+        if (m := _HEADER.match(line)):
+            current = _dotted(m.group(1))
+            if current[:len(prefix)] == prefix:
+                current = current[len(prefix):]
+            if want is None and current and current[-1] == key:
+                return SourcePos(str(path), i, line.index("[") + 1)
+            continue
+        if not (m := _ASSIGN.match(line)):
+            continue
+        full = current + _dotted(m.group(2))
+        if full[:len(prefix)] == prefix and not current:
+            full = full[len(prefix):]
+        if full and full[-1] == key and (want is None or full[:-1] == want):
+            return SourcePos(str(path), i, (m.end() if value else len(m.group(1))) + 1)
     return SourcePos(str(path))
 
 
@@ -155,30 +193,51 @@ def _check(raw: dict, path: Path) -> None:
             if not isinstance(value, dict):
                 raise PubconvError("'series' must be a table of series", key_pos(path, table), "bad-config")
             for label, entry in value.items():
-                _check_table(f"series.{label}", entry, _SERIES_KEYS, path)
+                _check_table(f"series.{label}", entry, _SERIES_KEYS, path, ("series", label))
             continue
         if table not in _SCHEMA:
             raise PubconvError(f"unknown configuration table [{table}] (known: "
                                f"{', '.join(sorted([*_SCHEMA, 'series']))})", key_pos(path, table), "bad-config")
-        _check_table(table, value, _SCHEMA[table], path)
+        _check_table(table, value, _SCHEMA[table], path, (table,))
+    _check_files(raw, path)
 
 
-def _check_table(name: str, value, schema: dict, path: Path) -> None:
+def _check_table(name: str, value, schema: dict, path: Path, table: tuple[str, ...]) -> None:
     if not isinstance(value, dict):
         raise PubconvError(f"[{name}] must be a table", key_pos(path, name.split(".")[-1]), "bad-config")
     for key, v in value.items():
         if key not in schema:
             raise PubconvError(f"unknown key '{key}' in [{name}] (known: {', '.join(sorted(schema))})",
-                               key_pos(path, key), "bad-config")
+                               key_pos(path, key, table), "bad-config")
+        at = key_pos(path, key, table, value=True)
         if not isinstance(v, schema[key]):
-            raise PubconvError(f"'{key}' in [{name}] must be {schema[key].__name__}", key_pos(path, key),
-                               "bad-config")
-        if key in ("issn", "print-issn") and not _ISSN.match(v):
-            raise PubconvError(f"'{key}' in [{name}] is not an ISSN (NNNN-NNNN): {v!r}", key_pos(path, key),
-                               "bad-config")
+            raise PubconvError(f"'{key}' in [{name}] must be {schema[key].__name__}", at, "bad-config")
+        if key in ("issn", "print-issn") and not ISSN.match(v):
+            raise PubconvError(f"'{key}' in [{name}] is not an ISSN (NNNN-NNNN): {v!r}", at, "bad-config")
         if key == "variant" and v not in PDF_VARIANTS:
-            raise PubconvError(f"'variant' in [{name}] must be one of {', '.join(PDF_VARIANTS)}",
-                               key_pos(path, key), "bad-config")
+            raise PubconvError(f"'variant' in [{name}] must be one of {', '.join(PDF_VARIANTS)}", at, "bad-config")
+        if name == "pdf" and key in _WRITER_OPTIONS:
+            try:
+                check_option(_WRITER_OPTIONS[key], v)
+            except ValueError as exc:
+                raise PubconvError(f"{exc} ('{key}' in [{name}])", at, "bad-config") from None
+
+
+#: [pdf] keys that are writer options, by WriteOptions field: checked with the writers' own grammar.
+_WRITER_OPTIONS = {"paper": "paper", "variant": "pdf_variant", "bleed": "bleed"}
+
+
+def _check_files(raw: dict, path: Path) -> None:
+    """The files and folders the configuration names exist (relative to the configuration file)."""
+    for table, key, kind in (("publisher", "logo", "file"), ("theme", "dir", "folder")):
+        value = raw.get(table, {}).get(key)
+        if value is None:
+            continue
+        target = path.parent / value
+        if not (target.is_file() if kind == "file" else target.is_dir()):
+            what = "the logo" if key == "logo" else "the theme folder"
+            raise PubconvError(f"{what} named in the configuration does not exist: {value}",
+                               key_pos(path, key, (table,), value=True), "bad-config")
 
 
 def article_type(root: etree._Element, config: Config) -> str:

@@ -1,9 +1,13 @@
 """The canonical intermediate: one XML document per commentary.
 
-Readers build it, writers read only it.  This module owns the namespace, the
-schema check, the one way the XML is serialized (so that a round trip gives the
-same bytes), the safe parser for untrusted ``.pubconv.xml`` input, and
-:func:`source_pos`, which turns an element back into ``file:line``.
+Readers build it, writers read only it.  This module owns the element
+builders (:func:`E`, :func:`append`, :func:`add_text`, the one mixed-content
+text appender), the schema check, the one way the XML is serialized (so that a
+round trip gives the same bytes), :func:`safe_parser` (the one XML parser
+pubconv builds, for untrusted ``.pubconv.xml`` input and its own markup alike),
+the resource policy for images (:func:`resolve_resource`), and
+:func:`source_pos`, which turns an element back into ``file:line``.  The
+namespace URIs themselves are in ``namespaces.py``.
 
 The element vocabulary is documented in ``docs/format.md`` and fixed by
 ``schema/pubconv.rng``.
@@ -22,11 +26,12 @@ from urllib.request import url2pathname
 
 from lxml import etree
 
+from . import namespaces
 from .errors import PubconvError, SourcePos
 
-NS = "https://pubconv.org/ns/document/1"
-SRC_NS = "https://pubconv.org/ns/source/1"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
+NS = namespaces.PUBCONV
+SRC_NS = namespaces.SOURCE
+XML_NS = namespaces.XML
 NSMAP = {None: NS, "src": SRC_NS}
 #: For XPath: ``root.xpath("//p:note", namespaces=XPATH_NS)``.
 XPATH_NS = {"p": NS, "src": SRC_NS}
@@ -42,7 +47,7 @@ LANG = f"{{{XML_NS}}}lang"
 BLOCK_CONTAINERS = frozenset(
     "document meta series authors author name author-notes author-note bio abstract "
     "publisher keywords body section quote list item figure table thead tbody row "
-    "references ref parsed person-group note".split()
+    "references ref parsed person-group note deflist def".split()
 )
 
 
@@ -74,13 +79,43 @@ def append(el: etree._Element, *children) -> etree._Element:
         if child is None:
             continue
         if isinstance(child, str):
-            if len(el):
-                el[-1].tail = (el[-1].tail or "") + child
-            else:
-                el.text = (el.text or "") + child
+            add_text(el, child)
         else:
             el.append(child)
     return el
+
+
+def add_text(el: etree._Element, text: str | None) -> None:
+    """Append ``text`` at the end of ``el``'s content: its last child's tail, or its text.
+
+    The one mixed-content text appender, for the intermediate and for the
+    writers' XHTML and JATS trees alike.
+    """
+    if not text:
+        return
+    if len(el):
+        el[-1].tail = (el[-1].tail or "") + text
+    else:
+        el.text = (el.text or "") + text
+
+
+def unwrap(el: etree._Element) -> None:
+    """Replace ``el`` by its content (text, children, tail) at its place in its parent."""
+    parent = el.getparent()
+    at = parent.index(el)
+    previous = el.getprevious()
+    moved = (el.text or "") + ("" if len(el) else (el.tail or ""))
+    if previous is None:
+        parent.text = (parent.text or "") + moved
+    else:
+        previous.tail = (previous.tail or "") + moved
+    kids = list(el)
+    if kids:
+        kids[-1].tail = (kids[-1].tail or "") + (el.tail or "")
+    for kid in kids:
+        parent.insert(at, kid)
+        at += 1
+    parent.remove(el)
 
 
 def text_of(el: etree._Element | None, *, notes: bool = False) -> str:
@@ -293,12 +328,21 @@ def indent(el: etree._Element, element_only, depth: int = 0) -> None:
 _QUALIFIED_CONTAINERS = frozenset(q(t) for t in BLOCK_CONTAINERS)
 
 
+def safe_parser(**options) -> etree.XMLParser:
+    """The one XML parser pubconv builds: no entity resolved, no DTD loaded, nothing fetched, no huge trees.
+
+    For untrusted input (``.pubconv.xml`` sources, SVG images) and for pubconv's
+    own markup alike; ``options`` adds lxml options (``remove_blank_text=True``).
+    Make a new one per document: lxml's ``error_log`` accumulates across parses.
+    (Validating JATS against its DTD is the one parser that loads a DTD:
+    ``writers/jats/dtd.py``, reading only the DTDs shipped with pubconv.)
+    """
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, **options)
+
+
 def _safe_parser() -> etree.XMLParser:
-    # A new parser per document: lxml's error_log accumulates across parses.
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
-        remove_pis=True,
-    )
+    # The intermediate: comments and processing instructions are not content.
+    return safe_parser(remove_comments=True, remove_pis=True)
 
 
 def parse(data: bytes, path: str = "<document>", base_dir: Path | None = None) -> Document:

@@ -74,12 +74,20 @@ def test_three_paragraph_note_stays_whole(long_notes, long_pdf, tmp_path):
     assert len(check_notes(long_notes, long_pdf, tmp_path)["2"]) == 1
 
 
-def test_seed_notes_on_the_page_of_their_call(seed_path, tmp_path):
+@pytest.fixture(scope="module")
+def extracted_pdf(extracted_commentary):
+    """(document, PDF bytes) of an extracted-form commentary: the project's own, then the seed if present."""
     from pubconv import api
 
-    doc = api.read(seed_path)
-    assert len(doc.xpath("//p:note")) == 11
-    check_notes(doc, write(doc), tmp_path)
+    doc = api.read(extracted_commentary)
+    return doc, write(doc)
+
+
+def test_extracted_notes_on_the_page_of_their_call(extracted_pdf, tmp_path):
+    doc, data = extracted_pdf
+    expected = {"two-authors.md": 10, "000_bf325db2ee15cea7.txt": 11}[Path(doc.path).name]
+    assert len(doc.xpath("//p:note")) == expected
+    check_notes(doc, data, tmp_path)
 
 
 def test_sample_commentary_notes_and_hyphenation(tmp_path):
@@ -93,13 +101,13 @@ def test_sample_commentary_notes_and_hyphenation(tmp_path):
     assert any(w.endswith("\u2010") and len(w) > 3 for w in words)
 
 
-def test_seed_glyphs_are_all_there(seed_path, tmp_path):
-    from pubconv import api
-
-    doc = api.read(seed_path)
-    text = "".join(w[0] for page in words_by_page(write(doc), tmp_path) for w in page)
-    for ch in "éà‘’“”–":
-        assert ch in text, ch
+def test_extracted_glyphs_are_all_there(extracted_pdf, tmp_path):
+    """Every character beyond ASCII in the body text (accents, curly quotes, dashes) is printed."""
+    doc, data = extracted_pdf
+    wanted = {ch for ch in text_of(doc.find("p:body"), notes=True) if ord(ch) > 127 and not ch.isspace()}
+    assert wanted & set("‘’“”–")
+    text = "".join(w[0] for page in words_by_page(data, tmp_path) for w in page)
+    assert sorted(wanted - set(text)) == []
 
 
 def test_a_note_of_several_pages_is_split_over_them(long_notes, tmp_path):

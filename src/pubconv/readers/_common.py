@@ -9,14 +9,10 @@ from lxml import etree
 
 from ..document import LINE, Document, E, new_document, q, text_of
 from ..errors import PubconvError, Report, SourcePos, warn
+from ..languages import READ_MONTHS, READ_SEASONS
 from . import _refs
 from ._markdown import Body, undefined_calls
 
-MONTHS = {m.lower(): i for i, m in enumerate(
-    "January February March April May June July August September October November December".split(), 1)}
-MONTHS.update({k[:3]: v for k, v in list(MONTHS.items())})
-MONTHS["sept"] = 9
-SEASONS = {"spring": "Spring", "summer": "Summer", "autumn": "Autumn", "fall": "Autumn", "winter": "Winter"}
 _PARTICLES = {"van", "von", "de", "der", "den", "da", "das", "dos", "du", "la", "le", "del", "della", "di", "bin",
               "ibn", "al", "el", "ter", "ten", "zu", "y"}
 _ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
@@ -46,13 +42,13 @@ def parse_date(value: str) -> tuple[str, str | None] | None:
         g = m.groupdict()
         year = int(g["year"])
         if g.get("season"):
-            season = SEASONS.get(g["season"].lower())
+            season = READ_SEASONS.get(g["season"].lower())
             return (f"{year:04d}", season) if season else None
         month = None
         if g.get("mnum"):
             month = int(g["mnum"])
         elif g.get("month"):
-            month = MONTHS.get(g["month"].lower())
+            month = READ_MONTHS.get(g["month"].lower())
             if month is None:
                 continue  # "Spring 2019" is not a month: try the season form
         if month is None:
@@ -143,7 +139,8 @@ def nest_sections(blocks: list) -> list[etree._Element]:
             # A level the source skips is kept here: transforms/headings.py renumbers it with a warning.
             count += 1
             line = heading.get(LINE)
-            sec = E("section", heading, id=f"sec-{count}", level=level, line=int(line) if line else None)
+            own_id = heading.attrib.pop("id", None)  # {#id} on the heading (authoring form)
+            sec = E("section", heading, id=own_id or f"sec-{count}", level=level, line=int(line) if line else None)
             if stack:
                 stack[-1].append(sec)
             else:

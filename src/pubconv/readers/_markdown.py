@@ -7,8 +7,18 @@ both forms go through the same code here.  Positions: every block element gets
 lines of the user's file.
 
 What it makes of raw HTML: ``<sup> <sub> <em> <i> <strong> <b> <br>`` become the
-matching elements; anything else is kept as visible text and reported once
-(``raw-html``), so no markup from the source ever reaches an output as markup.
+matching elements; HTML comments are dropped; anything else is kept as visible
+text and reported once (``raw-html``), so no markup from the source ever reaches
+an output as markup.
+
+The authoring form (``extended=True``) also reads ``~sub~``, ``^sup^``,
+``~~strike~~``, spans with a language (``[texte]{lang=fr}``), ``{#id}`` on
+headings, images and ``Table:`` captions, definition lists, and (unless the front
+matter says ``smart: false``) typographic quotes for the document's language,
+dashes (``--``, ``---``) and ellipses (``...``).  TeX math (``$x^2$``,
+``$$…$$``) is refused with a ``math-unsupported`` error rather than printed with
+its dollar signs.  The extracted form keeps plain CommonMark: in text pulled out
+of a PDF, ``~`` and ``^`` are characters, not markup.
 """
 from __future__ import annotations
 
@@ -18,9 +28,15 @@ from dataclasses import dataclass, field
 from lxml import etree
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.subscript import sub_plugin
+from mdit_py_plugins.superscript import superscript_plugin
 
-from ..document import E, append, q, text_of
+from .. import languages
+from ..document import LANG, E, append, q, text_of
 from ..errors import PubconvError, Report, SourcePos, warn
 
 #: Headings that start the reference list (compared without case and trailing colon).
@@ -33,6 +49,28 @@ _URLISH = re.compile(r"^(https?://|www\.)\S+$")
 #: Link targets that would run code or embed data in a reader: the text stays, the link goes.
 _UNSAFE_LINK = re.compile(r"^\s*(javascript|vbscript|data|file):", re.I)
 _UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+_HTML_COMMENT = re.compile(r"^<!--.*-->$", re.S)
+#: ``{#id}`` at the end of a heading or caption (Pandoc's attribute syntax, the id only).
+_TRAILING_ID = re.compile(r"\s*\{#([A-Za-z][\w:.-]{0,100})\}\s*$")
+_TABLE_CAPTION = re.compile(r"^(?:Table)?:\s+")
+_DASHES = re.compile(r"(?<!-)---(?!-)|(?<!-)--(?!-)|\.\.\.")
+_DASH_FOR = {"---": "\u2014", "--": "\u2013", "...": "\u2026"}
+
+
+def smart_id(raw: str) -> str:
+    """An XML id for a user's ``{#id}``: ``fig:basin`` -> ``fig-basin`` (ids may not hold ``:``)."""
+    return re.sub(r"[^\w.-]", "-", raw)
+
+
+def _dashes_rule(state) -> None:
+    """``--`` en dash, ``---`` em dash, ``...`` ellipsis, in text only (markdown-it's own
+    ``replacements`` would also turn "(c)" into "©", a list label in policy writing)."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        for child in token.children:
+            if child.type == "text" and ("--" in child.content or "..." in child.content):
+                child.content = _DASHES.sub(lambda m: _DASH_FOR[m.group()], child.content)
 
 
 #: Deeper nesting (lists in lists, quotes in quotes, emphasis in emphasis) is refused:
@@ -41,15 +79,25 @@ _UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 MAX_NESTING = 40
 
 
-def _parser() -> MarkdownIt:
+def _parser(extended: bool = False, lang: str = "en", smart: bool = True) -> MarkdownIt:
     # One parser per reader call: markdown-it keeps per-parse state in env only,
     # but a fresh instance keeps the readers free of shared mutable state.
-    md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING + 4})
+    options = {"html": True, "maxNesting": MAX_NESTING + 4}
+    if extended and smart:
+        options.update(typographer=True, quotes=languages.quotes(lang))
+    md = MarkdownIt("commonmark", options)
     # Accept every link and image target here, so that a javascript: link or a
     # file: image is seen and reported (below, and by the resource check) instead
     # of silently staying Markdown text.
     md.validateLink = lambda url: True
-    return md.enable("table").use(footnote_plugin)
+    md.enable("table").use(footnote_plugin)
+    if extended:
+        md.enable("strikethrough").use(sub_plugin).use(superscript_plugin).use(attrs_plugin, spans=True)
+        md.use(deflist_plugin).use(dollarmath_plugin, allow_space=False, allow_digits=False)
+        if smart:
+            md.enable("smartquotes")
+            md.core.ruler.push("pubconv_dashes", _dashes_rule)
+    return md
 
 
 def is_reference_heading(text: str) -> bool:
@@ -83,12 +131,14 @@ class MarkdownBuilder:
     lines count from ``first_line``.
     """
 
-    def __init__(self, path: str, report: Report, origin: list[int] | None = None, first_line: int = 1):
+    def __init__(self, path: str, report: Report, origin: list[int] | None = None, first_line: int = 1, *,
+                 extended: bool = False, lang: str = "en", smart: bool = True):
         self.path = path
         self.report = report
         self.origin = origin
         self.first_line = first_line
-        self.md = _parser()
+        self.extended = extended
+        self.md = _parser(extended, lang, smart)
         self.dead_links: list[int] = []
         self.raw_html: list[int] = []
         self.note_count = 0
@@ -135,9 +185,13 @@ class MarkdownBuilder:
             elif node.type == "heading":
                 heading = E("heading", line=self.line(node.map[0]))
                 self._inline(node.children[0], heading)
+                if self.extended:
+                    self._take_id(heading)
                 out.blocks.append(("heading", int(node.tag[1]), heading))
             else:
                 out.blocks.extend(self._block(node))
+        if self.extended:
+            _table_captions(out.blocks, self)
         lines = text.split("\n")
         for key, ident in env.get("footnotes", {}).get("refs", {}).items():
             if ident == -1:  # defined, never called: markdown-it drops it, so find its line ourselves
@@ -234,8 +288,27 @@ class MarkdownBuilder:
         if kind == "table":
             return [self._table(node, line)]
         if kind == "html_block":
+            if _HTML_COMMENT.match(node.content.strip()):
+                return []  # an author's comment: dropped, as authors expect
             self.raw_html.append(line)
             return [E("p", node.content.strip(), line=line)]
+        if kind == "dl":
+            deflist = E("deflist", line=line)
+            for child in node.children:
+                if child.type == "dt":
+                    term = E("term", line=self.line(child.map[0]) if child.map else line)
+                    self._inline(child.children[0], term)
+                    deflist.append(term)
+                else:  # dd
+                    definition = E("def")
+                    for grandchild in child.children:
+                        append(definition, *self._block(grandchild))
+                    if not len(definition):
+                        definition.append(E("p", ""))
+                    deflist.append(definition)
+            return [deflist]
+        if kind in ("math_block", "math_block_label"):
+            raise self._math_error(line)
         if kind == "heading":  # only reached inside containers (a heading in a list item)
             p = E("p", line=line)
             self._inline(node.children[0], p, line)
@@ -248,7 +321,8 @@ class MarkdownBuilder:
 
     def _figure(self, image: SyntaxTreeNode, line: int | None) -> etree._Element:
         alt = "".join(self._source_text(c) for c in image.children)
-        fig = E("figure", E("image", src=image.attrs.get("src", ""), alt=alt, line=line), line=line)
+        fig = E("figure", E("image", src=image.attrs.get("src", ""), alt=alt, line=line), line=line,
+                id=smart_id(str(image.attrs["id"])) if image.attrs.get("id") else None)
         title = image.attrs.get("title")
         if title:
             cap = E("caption")
@@ -315,10 +389,25 @@ class MarkdownBuilder:
                 append(top, " ")
             elif kind == "hardbreak":
                 top.append(E("br"))
-            elif kind in ("em", "strong"):
-                el = E(kind)
+            elif kind in ("em", "strong", "sub", "sup", "s"):
+                el = E("strike" if kind == "s" else kind)
                 top.append(el)
                 self._inline_nodes(node.children, stack + [el], line)
+            elif kind == "span":
+                lang = str(node.attrs.get("lang", "")).strip()
+                other = sorted(k for k in node.attrs if k != "lang")
+                if other or not lang:
+                    warn(self.report, "unknown-attribute", f"span attributes {other or ['(none)']} are not used "
+                         "(only lang=..., as in [texte]{lang=fr}); the text is kept", self.pos(line))
+                if lang:
+                    el = E("span")
+                    el.set(LANG, lang)
+                    top.append(el)
+                    self._inline_nodes(node.children, stack + [el], line)
+                else:
+                    self._inline_nodes(node.children, stack, line)
+            elif kind in ("math_inline", "math_inline_double"):
+                raise self._math_error(line)
             elif kind == "code_inline":
                 top.append(E("code", node.content))
             elif kind == "link":
@@ -351,6 +440,8 @@ class MarkdownBuilder:
         # close any HTML element left open (<sup> without </sup>): the text stays inside it
 
     def _html_inline(self, tag: str, stack: list, line: int | None) -> None:
+        if _HTML_COMMENT.match(tag.strip()):
+            return
         m = _HTML_TAG.match(tag.strip())
         name = m.group(2).lower() if m else None
         if m and name == "br":
@@ -390,6 +481,26 @@ class MarkdownBuilder:
 
     # ------------------------------------------------------------ helpers
 
+    def _math_error(self, line: int | None) -> PubconvError:
+        return PubconvError("TeX math ($...$ or $$...$$) is not supported; write the formula as text (with ~sub~ and "
+                            "^sup^) or as an image with alt text, or escape the dollar signs (\\$)",
+                            self.pos(line), "math-unsupported")
+
+    def _take_id(self, el: etree._Element) -> str | None:
+        """Remove a trailing ``{#id}`` from ``el``'s text and set it as ``el``'s id."""
+        last = el[-1] if len(el) else None
+        text = (last.tail if last is not None else el.text) or ""
+        m = _TRAILING_ID.search(text)
+        if m is None:
+            return None
+        rest = text[: m.start()] or None
+        if last is not None:
+            last.tail = rest
+        else:
+            el.text = rest
+        el.set("id", smart_id(m.group(1)))
+        return el.get("id")
+
     def _plain(self, node: SyntaxTreeNode) -> str:
         el = E("heading")
         if node.children:
@@ -400,6 +511,27 @@ class MarkdownBuilder:
         if node.type in ("text", "code_inline", "html_inline", "html_block", "code_block", "fence"):
             return node.content
         return "".join(self._source_text(c) for c in node.children)
+
+
+def _table_captions(blocks: list, builder: MarkdownBuilder) -> None:
+    """Pandoc's ``Table: caption`` (or ``: caption``) paragraph right after or before a table becomes its caption."""
+    for i, block in enumerate(list(blocks)):
+        if isinstance(block, tuple) or block.tag != q("p") or not _TABLE_CAPTION.match(block.text or ""):
+            continue
+        for j in (i + 1, i - 1):
+            if 0 <= j < len(blocks) and not isinstance(blocks[j], tuple) and blocks[j].tag == q("table") \
+                    and blocks[j].find(q("caption")) is None:
+                table = blocks[j]
+                caption = E("caption")
+                caption.text = _TABLE_CAPTION.sub("", block.text, count=1)
+                for child in list(block):
+                    caption.append(child)
+                if builder._take_id(caption):
+                    table.set("id", caption.attrib.pop("id"))
+                table.insert(0, caption)
+                blocks[i] = None
+                break
+    blocks[:] = [b for b in blocks if b is not None]
 
 
 def _pop_trailing_url(text: etree._Element) -> str | None:

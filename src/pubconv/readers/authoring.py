@@ -23,6 +23,9 @@ Front matter keys (all optional but ``title``)::
     issn: 2406-5617
     isbn: 978-3-16-148410-0    # this edition's ISBN (the EPUB's unique identifier)
     cover: cover.png           # the EPUB cover image, relative to the source
+    smart: false               # keep straight quotes, -- and ... as typed (default: typographic)
+
+``docs/authoring.md`` is the complete reference of the form (keys and syntax).
 
 The body is CommonMark (with pipe tables); a heading named References (or
 Bibliography, Sources, ...) starts the reference list, one paragraph or list
@@ -36,6 +39,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import metadata
 from ..document import Document, E
 from ..errors import PubconvError, Report, SourcePos
 from . import _common
@@ -45,8 +49,7 @@ from ._markdown import MarkdownBuilder
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 KEYS = {"series", "number", "title", "subtitle", "authors", "date", "doi", "lang", "language", "keywords",
-        "abstract", "license", "licence", "publisher", "issn",
-        "isbn", "cover"}
+        "abstract", "license", "licence", "publisher", "issn", "smart", "isbn", "cover"}
 AUTHOR_KEYS = {"name", "given", "family", "orcid", "email", "affiliation", "affiliations", "bio", "note"}
 
 
@@ -69,7 +72,6 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
     fm_lines = text[: m.end()].count("\n") if m else 0
     # Blank out the front matter so markdown-it's line numbers are the file's.
     body_text = "\n" * fm_lines + text[m.end():] if m else text
-    builder = MarkdownBuilder(path, report)
     key_line = _key_lines(fm_text)
 
     def pos(key: str) -> SourcePos:
@@ -77,8 +79,17 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
 
     unknown = sorted(set(data) - KEYS)
     if unknown:
-        raise PubconvError(f"unknown front matter key {unknown[0]!r} (known: {', '.join(sorted(KEYS))})",
-                           pos(unknown[0]), "bad-front-matter")
+        raise PubconvError(f"unknown front matter key {unknown[0]!r} (known: {', '.join(sorted(KEYS))}; "
+                           "see docs/authoring.md)", pos(unknown[0]), "bad-front-matter")
+    doc_lang = _string(data.get("lang", data.get("language")) or lang, "lang", pos)
+    smart = data.get("smart", True)
+    if not isinstance(smart, bool):
+        raise PubconvError("'smart' must be true or false", pos("smart"), "bad-front-matter")
+
+    def markdown(first_line: int = 1) -> MarkdownBuilder:
+        return MarkdownBuilder(path, report, first_line=first_line, extended=True, lang=doc_lang, smart=smart)
+
+    builder = markdown()
     meta = E("meta")
     series = data.get("series")
     if series is not None:
@@ -113,18 +124,18 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
         else:
             name, place = _string(publisher, "publisher", pos), None
         if name:
-            meta.append(E("publisher", E("name", str(name)), E("place", str(place)) if place else None))
+            meta.append(metadata.publisher(name, place))
     if data.get("issn") is not None:
         issn = _string(data["issn"], "issn", pos)
-        if not re.match(r"^\d{4}-\d{3}[\dX]$", issn):
+        if not metadata.ISSN.match(issn):
             raise PubconvError(f"not an ISSN: {issn!r} (expected NNNN-NNNN)", pos("issn"), "bad-front-matter")
-        meta.append(E("issn", issn, format="electronic"))
+        meta.append(metadata.issn(issn, "electronic"))
     lic = data.get("license", data.get("licence"))
     if lic is not None:
         if isinstance(lic, dict):
-            meta.append(E("license", str(lic.get("name") or lic.get("url")), href=lic.get("url")))
+            meta.append(metadata.license(lic.get("name"), lic.get("url")))
         else:
-            meta.append(E("license", _string(lic, "license", pos)))
+            meta.append(metadata.license(_string(lic, "license", pos)))
     keywords = data.get("keywords")
     if keywords is not None:
         if isinstance(keywords, str):
@@ -135,7 +146,7 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
         if kws:
             meta.append(E("keywords", *kws))
     if data.get("abstract") is not None:
-        abstract = MarkdownBuilder(path, report, first_line=key_line.get("abstract", 1)).blocks(
+        abstract = markdown(key_line.get("abstract", 1)).blocks(
             _string(data["abstract"], "abstract", pos))
         if abstract:
             meta.append(E("abstract", *abstract, line=key_line.get("abstract")))
@@ -147,10 +158,9 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
         meta.append(E("isbn", isbn, line=key_line.get("isbn")))
     if data.get("cover") is not None:
         meta.append(E("cover", src=_string(data["cover"], "cover", pos).strip(), line=key_line.get("cover")))
-    doc_lang = data.get("lang", data.get("language")) or lang
     body = builder.body(body_text)
     return _common.assemble(meta, body, path=path, src_file=Path(path).name, form="authoring",
-                            lang=_string(doc_lang, "lang", pos), report=report, base_dir=base_dir)
+                            lang=doc_lang, report=report, base_dir=base_dir)
 
 
 def _load_yaml(text: str, path: str) -> dict:

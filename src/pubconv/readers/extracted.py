@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..document import E, fold
+from ..document import E, fold, q
 from ..errors import PubconvError, Report, SourcePos, warn
 from . import _common
 from ._markdown import MarkdownBuilder, is_reference_heading
@@ -289,7 +289,7 @@ class ExtractedReader:
                 warn(self.report, "author-note", f"author note {symbol} belongs to no author in the byline",
                      self.pos(b.line))
         if len(notes):
-            after = meta.find("{https://pubconv.org/ns/document/1}authors")
+            after = meta.find(q("authors"))
             after.addnext(notes) if after is not None else meta.append(notes)
 
     # ------------------------------------------------------------ body

@@ -10,8 +10,9 @@ Order (``TRANSFORMS``):
 
 1. ``citations``  author-date and numeric (``[5]``) citations linked to the reference list (Markdown forms only)
 2. ``floats``     figures and tables numbered in document order (Markdown forms only)
-3. ``publisher``  what the document leaves out, from ``pubconv.toml`` (every form)
-4. ``headings``   section levels follow the nesting, a warning where the source skips one (every form)
+3. ``crossrefs``  ``#id`` links and ``@fig:x`` references resolved (Markdown forms only)
+4. ``publisher``  what the document leaves out, from ``pubconv.toml`` (every form)
+5. ``headings``   section levels follow the nesting, a warning where the source skips one (every form)
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from typing import Callable
 from ..config import Config
 from ..document import Document, q
 from ..errors import Report
-from . import citations, headings, publisher
+from . import citations, crossrefs, headings, publisher
 
 #: the source forms whose trees the readers build (the XML form arrives finished)
 MARKDOWN_FORMS = frozenset({"authoring", "extracted"})
@@ -46,6 +47,11 @@ def _floats(doc: Document, report: Report, ctx: Context) -> None:
         number_floats(doc.root)
 
 
+def _crossrefs(doc: Document, report: Report, ctx: Context) -> None:
+    if ctx.form in MARKDOWN_FORMS:
+        crossrefs.resolve(doc, report, strict=ctx.form == "authoring")
+
+
 def _publisher(doc: Document, report: Report, ctx: Context) -> None:
     if ctx.config is not None:
         publisher.apply_config(doc.root, ctx.config)
@@ -58,6 +64,7 @@ def _headings(doc: Document, report: Report, ctx: Context) -> None:
 TRANSFORMS: list[tuple[str, Callable[[Document, Report, Context], None]]] = [
     ("citations", _citations),
     ("floats", _floats),
+    ("crossrefs", _crossrefs),
     ("publisher", _publisher),
     ("headings", _headings),
 ]
@@ -72,8 +79,12 @@ def run(doc: Document, report: Report, *, form: str, config: Config | None = Non
 
 
 def number_floats(root) -> None:
+    """Figures and tables get their number ``n`` (1..N each, in document order) and, unless the
+    author gave one with ``{#id}``, the id ``figure-N`` / ``table-N``."""
     for kind in ("figure", "table"):
         for i, el in enumerate(root.iter(q(kind)), 1):
-            el.set("id", f"{kind}-{i}")
+            if not el.get("id"):
+                el.set("id", f"{kind}-{i}")
+            el.set("n", str(i))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from .. import metadata
 from ..config import Config
 from ..document import E, q
 
@@ -36,14 +37,13 @@ def apply_config(root: etree._Element, config: Config) -> None:
         label_el.getparent().append(E("title", series["title"]))
     publisher = config.data.get("publisher", {})
     if meta.find(q("publisher")) is None and publisher.get("name"):
-        _insert(meta, E("publisher", E("name", publisher["name"]),
-                        E("place", publisher["place"]) if publisher.get("place") else None))
+        _insert(meta, metadata.publisher(publisher["name"], publisher.get("place")))
     if meta.find(q("issn")) is None:
         electronic = series.get("issn") or publisher.get("issn")
         if electronic:
-            _insert(meta, E("issn", electronic, format="electronic"))
+            _insert(meta, metadata.issn(electronic, "electronic"))
         if series.get("print-issn"):
-            _insert(meta, E("issn", series["print-issn"], format="print"))
+            _insert(meta, metadata.issn(series["print-issn"], "print"))
     doc_cfg = config.data.get("document", {})
     if meta.find(q("license")) is None and (doc_cfg.get("license") or doc_cfg.get("license-url")):
-        _insert(meta, E("license", doc_cfg.get("license") or doc_cfg["license-url"], href=doc_cfg.get("license-url")))
+        _insert(meta, metadata.license(doc_cfg.get("license"), doc_cfg.get("license-url")))

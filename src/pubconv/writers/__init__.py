@@ -5,10 +5,17 @@ the intermediate (``doc.root``) and resources under ``doc.base_dir``, returns th
 whole output in memory, and never touches the file system for output; the
 caller writes the bytes (atomically).  Modules are imported lazily so that a
 conversion that needs no PDF never imports WeasyPrint.
+
+A writer whose ``write`` is costly may also expose ``check(doc, options, report)
+-> None``: it raises every error ``write`` would raise that can be known without
+producing the output (``pubconv check`` calls it; for the others ``check`` builds
+the output in memory and drops it).  :func:`check_option` is the one grammar of
+the option values, used by the writers and by the configuration loader.
 """
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -69,6 +76,52 @@ class WriteOptions:
     unlocked: bool = False
     cover: Path | None = None
     page_list: bool = True
+
+
+#: The PDF variants WeasyPrint 70 writes (``weasyprint.pdf.VARIANTS`` without ``debug``), listed here so
+#: that checking an option does not import WeasyPrint; a test keeps the two lists equal.
+PDF_VARIANTS = ("pdf/a-1a", "pdf/a-1b", "pdf/a-2a", "pdf/a-2b", "pdf/a-2u", "pdf/a-3a", "pdf/a-3b", "pdf/a-3u",
+                "pdf/a-4e", "pdf/a-4f", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2", "pdf/x-1a", "pdf/x-3", "pdf/x-4",
+                "pdf/x-5g")
+#: Named paper sizes (CSS ``@page size`` keywords), by lower-case name.
+PAPER_NAMES = {"a3": "A3", "a4": "A4", "a5": "A5", "b4": "B4", "b5": "B5", "letter": "letter",
+               "legal": "legal", "ledger": "ledger"}
+_LENGTH = r"\d+(?:\.\d+)?(?:mm|cm|in|pt|pc|px)"
+_CUSTOM_PAPER = re.compile(rf"^({_LENGTH})\s+({_LENGTH})$")
+_ONE_LENGTH = re.compile(rf"^{_LENGTH}$")
+
+
+def check_option(name: str, value):
+    """``value`` for the option ``name`` in its normal form; raises ``ValueError(why)`` when it is not one.
+
+    ``paper`` gives the CSS ``size`` value (``A4``, ``letter``, ``170mm 240mm``),
+    ``pdf_variant`` the lower-case variant name, ``bleed`` the stripped length;
+    other options are returned unchanged.  The values become CSS or select
+    WeasyPrint code, so nothing outside these grammars gets through.
+    """
+    if name == "paper":
+        paper = (value or "A4").strip()
+        if paper.lower() in PAPER_NAMES:
+            return PAPER_NAMES[paper.lower()]
+        if (m := _CUSTOM_PAPER.match(paper)):
+            return f"{m.group(1)} {m.group(2)}"
+        raise ValueError(f"paper size {paper!r} is neither a name ({', '.join(PAPER_NAMES.values())}) "
+                         "nor two lengths such as '170mm 240mm'")
+    if name == "pdf_variant":
+        if not value:
+            return None
+        variant = value.strip().lower()
+        if variant not in PDF_VARIANTS:
+            raise ValueError(f"unknown PDF variant {value!r} (known: {', '.join(PDF_VARIANTS)})")
+        return variant
+    if name == "bleed":
+        if not value:
+            return None
+        bleed = value.strip()
+        if not _ONE_LENGTH.match(bleed):
+            raise ValueError(f"bleed {bleed!r} is not a length such as '3mm'")
+        return bleed
+    return value
 
 
 def writer(name: str) -> ModuleType:

@@ -40,13 +40,12 @@ from urllib.parse import urlsplit
 from lxml import etree
 from markupsafe import Markup
 
-from .. import theme
-from ..document import Document, children, local, text_of
+from .. import languages, theme
+from ..document import LANG, NS, Document, add_text, children, local, q, safe_parser, text_of
 from ..errors import PubconvError, Report, warn
+from ..namespaces import OPS, XHTML
 from . import WriteOptions
 
-XHTML = "http://www.w3.org/1999/xhtml"
-OPS = "http://www.idpf.org/2007/ops"
 EPUB_TYPE = f"{{{OPS}}}type"
 Target = Literal["pdf", "epub"]
 
@@ -62,73 +61,10 @@ _DOI_RESOLVER = "https://doi.org/"
 _ORCID_RESOLVER = "https://orcid.org/"
 
 # ---------------------------------------------------------------- localization
+# The tables are in languages.py; these names stay for the templates and the writers.
 
-_MONTHS = {
-    "en": "January February March April May June July August September October November December",
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
-    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
-    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
-    "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
-    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
-}
-_SEASONS = {
-    "en": {"Spring": "Spring", "Summer": "Summer", "Autumn": "Autumn", "Winter": "Winter"},
-    "fr": {"Spring": "Printemps", "Summer": "Été", "Autumn": "Automne", "Winter": "Hiver"},
-    "de": {"Spring": "Frühjahr", "Summer": "Sommer", "Autumn": "Herbst", "Winter": "Winter"},
-    "es": {"Spring": "Primavera", "Summer": "Verano", "Autumn": "Otoño", "Winter": "Invierno"},
-    "it": {"Spring": "Primavera", "Summer": "Estate", "Autumn": "Autunno", "Winter": "Inverno"},
-    "pt": {"Spring": "Primavera", "Summer": "Verão", "Autumn": "Outono", "Winter": "Inverno"},
-    "nl": {"Spring": "Voorjaar", "Summer": "Zomer", "Autumn": "Herfst", "Winter": "Winter"},
-}
-# day, month name, year -> text
-_DATE_PATTERNS: dict[str, Callable[[int, str, int], str]] = {
-    "en": lambda d, m, y: f"{d} {m} {y}",
-    "fr": lambda d, m, y: f"{'1er' if d == 1 else d} {m} {y}",
-    "de": lambda d, m, y: f"{d}. {m} {y}",
-    "es": lambda d, m, y: f"{d} de {m} de {y}",
-    "it": lambda d, m, y: f"{d} {m} {y}",
-    "pt": lambda d, m, y: f"{d} de {m} de {y}",
-    "nl": lambda d, m, y: f"{d} {m} {y}",
-}
-_LABELS = {
-    "en": {"abstract": "Abstract", "keywords": "Keywords", "notes": "Notes", "and": "and"},
-    "fr": {"abstract": "Résumé", "keywords": "Mots-clés", "notes": "Notes", "and": "et"},
-    "de": {"abstract": "Zusammenfassung", "keywords": "Schlagwörter", "notes": "Anmerkungen", "and": "und"},
-    "es": {"abstract": "Resumen", "keywords": "Palabras clave", "notes": "Notas", "and": "y"},
-    "it": {"abstract": "Sommario", "keywords": "Parole chiave", "notes": "Note", "and": "e"},
-    "pt": {"abstract": "Resumo", "keywords": "Palavras-chave", "notes": "Notas", "and": "e"},
-    "nl": {"abstract": "Samenvatting", "keywords": "Trefwoorden", "notes": "Noten", "and": "en"},
-}
-
-
-def _base_lang(lang: str) -> str:
-    base = lang.split("-")[0].lower()
-    return base if base in _MONTHS else "en"
-
-
-def format_date(iso: str, season: str | None, lang: str) -> str:
-    """A date as readers of ``lang`` write it: ``3 March 2021``, ``Spring 2021``, ``2021``.
-
-    ``iso`` has the precision the source gave (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``);
-    languages without a table fall back to English names.
-    """
-    base = _base_lang(lang)
-    parts = [int(p) for p in iso.split("-")]
-    year = parts[0]
-    if season:
-        return f"{_SEASONS[base][season]} {year}"
-    if len(parts) == 1:
-        return str(year)
-    month = _MONTHS[base].split()[parts[1] - 1]
-    if len(parts) == 2:
-        return f"{month[0].upper() + month[1:] if base != 'en' else month} {year}"
-    return _DATE_PATTERNS[base](parts[2], month, year)
-
-
-def label(key: str, lang: str) -> str:
-    """A fixed word of the layout (``abstract``, ``keywords``...) in ``lang``."""
-    return _LABELS[_base_lang(lang)][key]
+format_date = languages.format_date
+label = languages.label
 
 
 def short_title(title: str, limit: int = 60) -> str:
@@ -165,7 +101,7 @@ def render(doc: Document, options: WriteOptions, report: Report, *, target: Targ
     env = theme.jinja_env(options.theme_dir)
     html = env.get_template("document.xhtml.j2").render(**context)
     try:
-        etree.fromstring(html.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+        etree.fromstring(html.encode("utf-8"), safe_parser())
     except etree.XMLSyntaxError as exc:  # a template (perhaps a user's override) wrote bad XHTML
         raise PubconvError(f"the XHTML templates produced malformed XML: {exc}", None, "template") from None
     return html
@@ -203,14 +139,7 @@ class _Renderer:
             node.text = text
         return node
 
-    @staticmethod
-    def add_text(parent: etree._Element, text: str | None) -> None:
-        if not text:
-            return
-        if len(parent):
-            parent[-1].tail = (parent[-1].tail or "") + text
-        else:
-            parent.text = (parent.text or "") + text
+    add_text = staticmethod(add_text)
 
     def unknown(self, el: etree._Element, where: str) -> PubconvError:
         return PubconvError(f"the XHTML writer does not know the element <{local(el)}> ({where})",
@@ -310,7 +239,7 @@ class _Renderer:
                         and safe_href(license_el.get("href", "")) else ""},
             "keywords": [k.text for k in meta.iterfind("p:keywords/p:keyword", namespaces=_P)],
             "abstract": self.blocks_markup(meta.find("p:abstract", namespaces=_P)),
-            "labels": _LABELS[_base_lang(self.lang)],
+            "labels": languages.labels(self.lang),
             "body": self.fragment(lambda box: self.body(doc.find("p:body"), box)),
             "references": self.fragment(lambda box: self.references(doc.find("p:references"), box)),
         }
@@ -367,8 +296,22 @@ class _Renderer:
             self.table(el, parent)
         elif name == "hr":
             self.el(parent, "hr")
+        elif name == "deflist":
+            out = self.el(parent, "dl")
+            for child in children(el):
+                if local(child) == "term":
+                    self.inline(child, self.el(out, "dt"))
+                else:
+                    self.blocks(child, self.el(out, "dd"))
         else:
             raise self.unknown(el, "as a block")
+
+    def float_label(self, el: etree._Element, caption_out: etree._Element, followed: bool = True) -> None:
+        """"Figure 2." / "Table 1." at the start of a caption (numbered by the transform stage)."""
+        if el.get("n"):
+            word = languages.label("figure" if local(el) == "figure" else "table", self.doc.lang)
+            label = self.el(caption_out, "span", f"{word} {el.get('n')}.", class_="label")
+            label.tail = " " if followed else None
 
     def figure(self, el: etree._Element, parent: etree._Element) -> None:
         out = self.el(parent, "figure", id=el.get("id"))
@@ -377,16 +320,22 @@ class _Renderer:
             if name == "image":
                 self.el(out, "img", src=child.get("src"), alt=child.get("alt", ""))
             elif name == "caption":
-                self.inline(child, self.el(out, "figcaption"))
+                caption = self.el(out, "figcaption")
+                self.float_label(el, caption)
+                self.inline(child, caption)
             else:
                 raise self.unknown(child, "in a figure")
+        if el.get("n") and el.find(q("caption")) is None:
+            self.float_label(el, self.el(out, "figcaption"), followed=False)
 
     def table(self, el: etree._Element, parent: etree._Element) -> None:
         out = self.el(parent, "table", id=el.get("id"))
         for child in children(el):
             name = local(child)
             if name == "caption":
-                self.inline(child, self.el(out, "caption"))
+                caption = self.el(out, "caption")
+                self.float_label(el, caption)
+                self.inline(child, caption)
             elif name in ("thead", "tbody"):
                 group = self.el(out, name)
                 for row in children(child):
@@ -418,6 +367,22 @@ class _Renderer:
         name = local(el)
         if name in ("em", "strong", "sub", "sup"):
             self.inline(el, self.el(out, name))
+        elif name == "strike":
+            self.inline(el, self.el(out, "s"))
+        elif name == "span":
+            lang = el.get(LANG)
+            span = self.el(out, "span", lang=lang)
+            span.set(LANG, lang)
+            self.inline(el, span)
+        elif name == "xref":
+            if self.in_anchor:
+                self.inline(el, self.el(out, "span"))
+            else:
+                self.in_anchor = True
+                try:
+                    self.inline(el, self.el(out, "a", href=f"#{el.get('ref')}", class_=f"xref {el.get('type')}"))
+                finally:
+                    self.in_anchor = False
         elif name == "code":
             self.el(out, "code", el.text or "")
         elif name == "br":
@@ -546,7 +511,7 @@ class _Renderer:
         self.flush_notes(out)
 
 
-_P = {"p": "https://pubconv.org/ns/document/1"}
+_P = {"p": NS}
 
 
 def _t(el: etree._Element | None, path: str) -> str:
@@ -592,7 +557,8 @@ def _linkify(li: etree._Element, url: str, renderer: _Renderer) -> None:
 _FN_CLASSES = {"p": "fn-p", "blockquote": "fn-quote", "ul": "fn-ul", "ol": "fn-ol", "li": "fn-li",
                "pre": "fn-pre", "figure": "fn-figure", "figcaption": "fn-caption", "table": "fn-table",
                "caption": "fn-caption", "thead": "fn-thead", "tbody": "fn-tbody", "tr": "fn-tr",
-               "th": "fn-th", "td": "fn-td", "hr": "fn-hr", "section": "fn-section"}
+               "th": "fn-th", "td": "fn-td", "hr": "fn-hr", "section": "fn-section", "dl": "fn-dl",
+               "dt": "fn-dt", "dd": "fn-dd"}
 
 
 def _inline_blocks(root: etree._Element) -> None:
@@ -628,7 +594,8 @@ def _close_empty(root: etree._Element) -> None:
                 node.text = ""
 
 
-_BLOCKS = frozenset("section p blockquote ol ul li pre figure table thead tbody tr aside hr h2 h3 h4 h5 h6".split())
+_BLOCKS = frozenset("section p blockquote ol ul li pre figure table thead tbody tr aside hr h2 h3 h4 h5 h6 dl dt dd"
+                    .split())
 
 
 def _break_lines(root: etree._Element) -> None:

@@ -45,8 +45,9 @@ from datetime import timezone
 from lxml import etree
 
 from ... import theme
-from ...document import Document, text_of
+from ...document import Document, safe_parser, text_of
 from ...errors import PubconvError, Report, SourcePos, warn
+from ...namespaces import NCX as NCX_NS, OPF as OPF_NS, XML_LANG
 from .. import WriteOptions
 from . import checks as _checks
 from . import content as content_mod
@@ -59,9 +60,6 @@ FOLDER = "EPUB"
 OPF_PATH = f"{FOLDER}/content.opf"
 NCX_PATH = f"{FOLDER}/toc.ncx"
 COVER_PAGE = "cover.xhtml"
-OPF_NS = "http://www.idpf.org/2007/opf"
-NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 #: ebooklib's writer options: no page list built from every element with an id
 #: and an epub:type (footnotes included), no EPUB 2 guide, our own nav.
@@ -126,19 +124,10 @@ def _page_breaks(doc: Document, options: WriteOptions, content, report: Report) 
         warn(report, "no-page-list", f"the EPUB has no print page numbers: the start of PDF page(s) "
              f"{', '.join(map(str, missing[:5]))} was not found in its text", SourcePos(doc.path))
         for marker in content.body.xpath(".//*[@role='doc-pagebreak']"):
-            _remove_keep_tail(marker)
+            marker.tag = "pubconv-dropped-marker"
+        etree.strip_tags(content.body, "pubconv-dropped-marker")  # empty: only their tails stay
         return []
     return placed
-
-
-def _remove_keep_tail(el) -> None:
-    parent, tail = el.getparent(), el.tail or ""
-    prev = el.getprevious()
-    if prev is not None:
-        prev.tail = (prev.tail or "") + tail
-    else:
-        parent.text = (parent.text or "") + tail
-    parent.remove(el)
 
 
 def _verify(doc: Document, options: WriteOptions, content, css: str, report: Report,
@@ -151,9 +140,8 @@ def _verify(doc: Document, options: WriteOptions, content, css: str, report: Rep
     body = content.body
     failures = (_checks.language(content.root, content_mod.CONTENT) + _checks.alt(body) + _checks.headings(body)
                 + _checks.reflow(body, css))
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     for name, data in (others or {}).items():  # the nav and cover documents: language and alt text too
-        other = etree.fromstring(data, parser)
+        other = etree.fromstring(data, safe_parser())
         failures += _checks.language(other, name) + _checks.alt(other)
     a11y = content.a11y
     a11y.failed = frozenset(f.check for f in failures)
@@ -236,7 +224,7 @@ def _ncx_toc(entries, counter=None) -> list:
 def fix_package(opf: bytes, lang: str, modified: str) -> bytes:
     """The package document as ebooklib wrote it, with ``xml:lang``, exactly one ``dcterms:modified``
     (``modified``), and without re-declared reserved prefixes."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=True)
+    parser = safe_parser(remove_blank_text=True)
     root = etree.fromstring(opf, parser)
     root.set(XML_LANG, lang)
     stamps = root.xpath("opf:metadata/opf:meta[@property='dcterms:modified']", namespaces={"opf": OPF_NS})
@@ -258,7 +246,7 @@ def fix_package(opf: bytes, lang: str, modified: str) -> bytes:
 
 def fix_ncx(ncx: bytes, lang: str) -> bytes:
     """The NCX as ebooklib wrote it, with ``xml:lang`` and the real ``dtb:depth`` (ebooklib writes 0)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    parser = safe_parser()
     root = etree.fromstring(ncx, parser)
     root.set(XML_LANG, lang)
     ns = {"n": NCX_NS}

@@ -37,8 +37,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-XHTML = "http://www.w3.org/1999/xhtml"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+from ...namespaces import XHTML, XML_LANG
 
 #: WCAG 2.1 success criteria, by check
 CRITERIA = {

@@ -26,13 +26,12 @@ from pathlib import Path
 
 from lxml import etree
 
-from ...document import Document, resolve_resource
+from ... import languages
+from ...document import Document, resolve_resource, safe_parser
 from ...errors import PubconvError, Report, SourcePos, warn
+from ...namespaces import MATHML, OPS, SVG, XHTML, XML_LANG
 from .meta import Accessibility
 
-XHTML = "http://www.w3.org/1999/xhtml"
-OPS = "http://www.idpf.org/2007/ops"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EPUB_TYPE = f"{{{OPS}}}type"
 NSMAP = {"h": XHTML, "epub": OPS}
 
@@ -49,17 +48,6 @@ IMAGE_TYPES = {
     ".svg": ("image/svg+xml", ()),
 }
 
-_LABELS = {
-    "en": ("Contents", "Landmarks", "Title page", "Start of text"),
-    "fr": ("Table des matières", "Repères", "Page de titre", "Début du texte"),
-    "de": ("Inhalt", "Orientierungspunkte", "Titelseite", "Textbeginn"),
-    "es": ("Índice", "Puntos de referencia", "Portada", "Inicio del texto"),
-    "it": ("Indice", "Punti di riferimento", "Frontespizio", "Inizio del testo"),
-    "pt": ("Índice", "Marcos", "Página de rosto", "Início do texto"),
-    "nl": ("Inhoud", "Oriëntatiepunten", "Titelpagina", "Begin van de tekst"),
-}
-
-
 _PAGES = {"en": "Pages", "fr": "Pages", "de": "Seiten", "es": "Páginas", "it": "Pagine", "pt": "Páginas",
           "nl": "Pagina's"}
 
@@ -71,7 +59,8 @@ def page_label(lang: str) -> str:
 
 def labels(lang: str) -> tuple[str, str, str, str]:
     """(contents, landmarks, title page, start of text) in ``lang``, English if not known."""
-    return _LABELS.get(lang.split("-")[0].lower(), _LABELS["en"])
+    words = languages.labels(lang)
+    return words["contents"], words["landmarks"], words["title-page"], words["start-of-text"]
 
 
 # ---------------------------------------------------------------- images
@@ -94,12 +83,12 @@ def _resolve(src: str, base: Path, pos: SourcePos) -> Path:
 
 def _is_svg(data: bytes) -> bool:
     """Well-formed XML with an ``svg`` root, parsed without DTDs, entities or network."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    parser = safe_parser()
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError:
         return False
-    return root.tag == "{http://www.w3.org/2000/svg}svg" and root.getroottree().docinfo.doctype == ""
+    return root.tag == f"{{{SVG}}}svg" and root.getroottree().docinfo.doctype == ""
 
 
 def check_images(doc: Document, report: Report) -> dict[Path, Image]:
@@ -202,7 +191,7 @@ def _types(el: etree._Element) -> list[str]:
 def prepare(html: str, doc: Document, images: dict[Path, Image], report: Report,
             extra: dict[str, Path] | None = None) -> Content:
     """Make the shared XHTML a package's content document (see the module docstring)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    parser = safe_parser()
     root = etree.fromstring(html.encode("utf-8"), parser)
     if root.tag != _h("html"):
         raise PubconvError(f"the XHTML rendering is not an XHTML document (root {root.tag!r})", SourcePos(doc.path),
@@ -249,9 +238,9 @@ def prepare(html: str, doc: Document, images: dict[Path, Image], report: Report,
     landmarks = _landmarks(body, doc)
     toc = _toc(body, doc)
     properties = []
-    if body.find(".//{http://www.w3.org/2000/svg}svg") is not None:
+    if body.find(f".//{{{SVG}}}svg") is not None:
         properties.append("svg")
-    if body.find(".//{http://www.w3.org/1998/Math/MathML}math") is not None:
+    if body.find(f".//{{{MATHML}}}math") is not None:
         properties.append("mathml")
 
     return Content(root, toc, landmarks, a11y, properties)

@@ -16,8 +16,8 @@ from lxml import etree
 
 from ...document import Document, text_of
 
-XHTML = "http://www.w3.org/1999/xhtml"
-OPS = "http://www.idpf.org/2007/ops"
+from ...namespaces import OPS, PUBCONV, XHTML
+
 DOI_RESOLVER = "https://doi.org/"
 
 _LABELS = {
@@ -68,8 +68,8 @@ def cite_as(doc: Document) -> str:
     """An APA-like reference to the document: authors (year). Title: subtitle (series number). Publisher. DOI."""
     names = []
     for author in doc.xpath("p:meta/p:authors/p:author"):
-        family = _clean(text_of(author.find("p:name/p:family", {"p": "https://pubconv.org/ns/document/1"})))
-        given = _clean(text_of(author.find("p:name/p:given", {"p": "https://pubconv.org/ns/document/1"})))
+        family = _clean(text_of(author.find("p:name/p:family", {"p": PUBCONV})))
+        given = _clean(text_of(author.find("p:name/p:given", {"p": PUBCONV})))
         initials = " ".join(f"{part[0]}." for part in given.replace("-", " ").split() if part[0].isalpha())
         names.append(f"{family}, {initials}" if initials else family)
     if len(names) > 1:

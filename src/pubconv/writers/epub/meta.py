@@ -17,7 +17,6 @@ timestamps: ``SOURCE_DATE_EPOCH`` when set, else the document's date, else
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import uuid
 from dataclasses import dataclass
@@ -25,7 +24,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Mapping
 
 from ...document import XPATH_NS, Document, children, text_of
-from ...errors import PubconvError, SourcePos
+from ...epoch import source_date_epoch
+from ...errors import SourcePos
+from ...namespaces import XML_LANG
 
 #: UUID5 namespace for identifiers of documents without a DOI (uuid5(NAMESPACE_URL, "https://pubconv.org/ns/epub-id")).
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://pubconv.org/ns/epub-id")
@@ -95,13 +96,9 @@ def modified(doc: Document, environ: Mapping[str, str] | None = None, content: b
     never read.  (The time of day is a digest, not an order: an edit may get an earlier time
     of the same day; set ``SOURCE_DATE_EPOCH`` where releases must be in order.)
     """
-    environ = os.environ if environ is None else environ
-    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        if not epoch.isdigit():
-            raise PubconvError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}",
-                               SourcePos(doc.path), "bad-source-date-epoch")
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    epoch = source_date_epoch(environ, SourcePos(doc.path))
+    if epoch is not None:
+        return epoch
     day = document_date(doc) or _EPOCH
     if not content:
         return day
@@ -294,7 +291,7 @@ def apply(book, doc: Document, a11y: Accessibility, options=None) -> str:
         _meta(book, "schema:accessibilityFeature", feature)
     for hazard in a11y.hazards():
         _meta(book, "schema:accessibilityHazard", hazard)
-    _meta(book, "schema:accessibilitySummary", a11y.summary(), **{"{http://www.w3.org/XML/1998/namespace}lang": "en"})
+    _meta(book, "schema:accessibilitySummary", a11y.summary(), **{XML_LANG: "en"})
     source = print_source(doc)
     if doi or number:  # the print (PDF) edition, by its identifier
         book.add_metadata("DC", "source", source)

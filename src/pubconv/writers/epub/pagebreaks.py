@@ -29,8 +29,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-XHTML = "http://www.w3.org/1999/xhtml"
-OPS = "http://www.idpf.org/2007/ops"
+from ...namespaces import OPS, XHTML
+
 EPUB_TYPE = f"{{{OPS}}}type"
 MAIN = "main"
 

@@ -28,6 +28,7 @@ from ...document import Document, children, indent, local
 from ...errors import PubconvError, Report, warn
 from .. import WriteOptions
 from .body import JATS_NSMAP, XML_NS, Converter, jel
+from .dtd import dtd_catalog, dtd_for  # noqa: F401 - the shipped JATS 1.3 DTDs, for validation
 from .front import ARCHIVING, PMC_ARTICLE_TYPES, article_meta, choose_tagset, journal_meta
 from .refs import ref_list
 

@@ -15,18 +15,22 @@ import posixpath
 
 from lxml import etree
 
-from ...document import NS, Document, local, q, text_of
+from ... import languages, namespaces
+from ...document import NS, Document, add_text, local, q, text_of
 from ...errors import PubconvError, Report, warn
 
-XLINK = "http://www.w3.org/1999/xlink"
-ALI = "http://www.niso.org/schemas/ali/1.0/"
-MML = "http://www.w3.org/1998/Math/MathML"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
+XLINK = namespaces.XLINK
+ALI = namespaces.ALI
+MML = namespaces.MATHML
+XML_NS = namespaces.XML
+XML_LANG = f"{{{XML_NS}}}lang"
 HREF = f"{{{XLINK}}}href"
 JATS_NSMAP = {"ali": ALI, "mml": MML, "xlink": XLINK}
 
 #: Intermediate inline element -> JATS element with the same meaning.
-PHRASE = {"em": "italic", "strong": "bold", "sub": "sub", "sup": "sup"}
+PHRASE = {"em": "italic", "strong": "bold", "sub": "sub", "sup": "sup", "strike": "strike"}
+#: pubconv xref types -> JATS ``xref/@ref-type``
+XREF_TYPES = {"sec": "sec", "fig": "fig", "table": "table", "ref": "bibr", "note": "fn"}
 
 #: JATS elements whose content allows ``<break/>`` (JATS 1.3 DTD); elsewhere a
 #: line break becomes a newline character, the only thing ``p`` can hold.
@@ -59,16 +63,6 @@ def pubconv_name(el: etree._Element) -> str | None:
 def has_content(el: etree._Element) -> bool:
     """True when ``el`` has an element child or non-blank text."""
     return len(el) > 0 or bool((el.text or "").strip())
-
-
-def add_text(el: etree._Element, text: str | None) -> None:
-    """Append ``text`` at the end of ``el``'s content (mixed content kept right)."""
-    if not text:
-        return
-    if len(el):
-        el[-1].tail = (el[-1].tail or "") + text
-    else:
-        el.text = (el.text or "") + text
 
 
 class Converter:
@@ -160,6 +154,20 @@ class Converter:
             self.table(target, src)
         elif name == "hr":
             self.warn_once("jats-hr", "JATS has no thematic break: the horizontal rule(s) are left out", src)
+        elif name == "deflist":
+            deflist = jel("def-list", parent=target)
+            item = None
+            for child in src:
+                if not isinstance(child.tag, str):
+                    continue
+                if pubconv_name(child) == "term":
+                    item = jel("def-item", parent=deflist)
+                    self.inline(jel("term", parent=item), child)
+                else:
+                    definition = jel("def", parent=item)
+                    self.blocks(definition, child, para_only=True)
+                    if not len(definition):
+                        jel("p", parent=definition)
         else:
             raise self.unknown(src, "a block context")
 
@@ -199,8 +207,15 @@ class Converter:
         if has_content(para):
             jel("caption", parent=target).append(para)
 
+    def label(self, target: etree._Element, src: etree._Element) -> None:
+        """``<label>Figure 2</label>`` for a numbered figure or table."""
+        if src.get("n"):
+            word = languages.label("figure" if pubconv_name(src) == "figure" else "table", self.doc.lang)
+            jel("label", None, f"{word} {src.get('n')}", parent=target)
+
     def figure(self, target: etree._Element, src: etree._Element) -> None:
         fig = jel("fig", {"id": src.get("id")}, parent=target)
+        self.label(fig, src)
         self.caption(fig, src.find(q("caption")))
         image = src.find(q("image"))
         mime = MIME.get(posixpath.splitext(image.get("src").lower())[1], (None, None))
@@ -215,6 +230,7 @@ class Converter:
 
     def table(self, target: etree._Element, src: etree._Element) -> None:
         wrap = jel("table-wrap", {"id": src.get("id")}, parent=target)
+        self.label(wrap, src)
         self.caption(wrap, src.find(q("caption")))
         table = jel("table", parent=wrap)
         for part in src:
@@ -291,6 +307,19 @@ class Converter:
                 target.append(el)
             for xref in deferred:
                 target.append(xref)
+        elif name == "span":
+            el = jel("named-content", {"content-type": "foreign-language", XML_LANG: src.get(XML_LANG)},
+                     parent=target)
+            self.inline(el, src, ctx)
+        elif name == "xref":
+            if "link" in ctx:
+                self.inline(target, src, ctx)
+                return
+            kind, rid = src.get("type"), src.get("ref")
+            if kind == "note":
+                rid = self._fn_by_note[rid][0]
+            el = jel("xref", {"ref-type": XREF_TYPES[kind], "rid": rid}, parent=target)
+            self.inline(el, src, ctx | {"link"})
         elif name == "note":
             fn_id, label = self._fn_by_note[src.get("id")]
             xref = jel("xref", {"ref-type": "fn", "rid": fn_id}, label)

@@ -23,6 +23,7 @@ from lxml import etree
 
 from ...document import Document, children, local, q
 from ...errors import PubconvError
+from ...namespaces import XML_LANG
 from .. import WriteOptions
 from .body import ALI, HREF, Converter, jel, plain
 
@@ -161,7 +162,7 @@ def article_meta(conv: Converter, doc: Document, options: WriteOptions) -> etree
             am.append(ab)
     keywords = [plain(k) for k in doc.xpath("p:meta/p:keywords/p:keyword")]
     if any(keywords):
-        kg = jel("kwd-group", {"{http://www.w3.org/XML/1998/namespace}lang": doc.lang}, parent=am)
+        kg = jel("kwd-group", {XML_LANG: doc.lang}, parent=am)
         for kwd in keywords:
             if kwd:
                 jel("kwd", None, kwd, parent=kg)

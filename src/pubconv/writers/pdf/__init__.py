@@ -26,25 +26,30 @@ WeasyPrint is imported inside :func:`write` (it costs ~0.7 s).
 """
 from __future__ import annotations
 
-import os
-import re
-from datetime import datetime, timezone
 from pathlib import Path
 
 from ... import theme
-from ...document import Document, resolve_resource, text_of
-from ...errors import PubconvError, Report
-from .. import WriteOptions, xhtml as _xhtml
+from ...document import XPATH_NS, Document, resolve_resource, text_of
+from ...epoch import source_date_epoch
+from ...errors import PubconvError, Report, SourcePos
+from .. import WriteOptions, check_option, xhtml as _xhtml
 
-#: Named paper sizes accepted by ``--paper`` (CSS ``@page size`` keywords).
-PAPER_NAMES = {"a3": "A3", "a4": "A4", "a5": "A5", "b4": "B4", "b5": "B5", "letter": "letter",
-               "legal": "legal", "ledger": "ledger"}
-_LENGTH = r"\d+(?:\.\d+)?(?:mm|cm|in|pt|pc|px)"
-_CUSTOM_PAPER = re.compile(rf"^({_LENGTH})\s+({_LENGTH})$")
-_BLEED = re.compile(rf"^{_LENGTH}$")
 #: Used when crop marks are asked for without a bleed: marks need the room.
 DEFAULT_MARKS_BLEED = "3mm"
 
+
+def check(doc: Document, options: WriteOptions, report: Report) -> None:
+    """Raise every error :func:`write` would raise that is known before layout, without importing WeasyPrint.
+
+    The options (paper, variant, bleed), every image, ``SOURCE_DATE_EPOCH``, and
+    the XHTML for print (a footnote inside a footnote is ``nested-note``).  Only
+    what layout itself finds (``footnote-overflow``) is left to :func:`write`.
+    """
+    page_style(options)
+    pdf_variant(options)
+    check_resources(doc, options)
+    document_dates(doc)
+    _xhtml.render(doc, options, report, target="pdf")
 
 
 def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
@@ -67,23 +72,24 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
     if options.page_list:  # the EPUB of the same build takes its page list from this layout
         from . import pages as _pages
         _pages.remember(doc, options, rendered)
-    return rendered.write_pdf(**_pdf_options(variant))
+    from .tagging import write_pdf  # the structure of tagged variants (PDF/UA, PDF/A-a)
+
+    return write_pdf(rendered, doc, report, **_pdf_options(variant))
 
 
 # ---------------------------------------------------------------- options
 
 
+def _option(name: str, value):
+    try:
+        return check_option(name, value)
+    except ValueError as exc:
+        raise PubconvError(str(exc), None, "bad-option") from None
+
+
 def pdf_variant(options: WriteOptions) -> str | None:
     """The WeasyPrint variant name for ``options.pdf_variant`` (``None`` for a plain PDF)."""
-    if not options.pdf_variant:
-        return None
-    name = options.pdf_variant.strip().lower()
-    from weasyprint.pdf import VARIANTS  # the list WeasyPrint itself supports
-
-    if name not in VARIANTS or name.startswith("debug"):
-        known = ", ".join(sorted(v for v in VARIANTS if not v.startswith("debug")))
-        raise PubconvError(f"unknown PDF variant {options.pdf_variant!r} (known: {known})", None, "bad-option")
-    return name
+    return _option("pdf_variant", options.pdf_variant)
 
 
 def _pdf_options(variant: str | None) -> dict:
@@ -93,21 +99,11 @@ def _pdf_options(variant: str | None) -> dict:
 
 def page_style(options: WriteOptions) -> str:
     """The ``@page`` rule for the paper, bleed and crop marks (validated: it becomes CSS)."""
-    paper = (options.paper or "A4").strip()
-    if paper.lower() in PAPER_NAMES:
-        size = PAPER_NAMES[paper.lower()]
-    elif (m := _CUSTOM_PAPER.match(paper)):
-        size = f"{m.group(1)} {m.group(2)}"
-    else:
-        raise PubconvError(f"paper size {paper!r} is neither a name ({', '.join(PAPER_NAMES.values())}) "
-                           "nor two lengths such as '170mm 240mm'", None, "bad-option")
-    rules = [f"size: {size};"]
-    bleed = options.bleed.strip() if options.bleed else None
+    rules = [f"size: {_option('paper', options.paper)};"]
+    bleed = _option("bleed", options.bleed)
     if options.crop_marks and not bleed:
         bleed = DEFAULT_MARKS_BLEED
     if bleed:
-        if not _BLEED.match(bleed):
-            raise PubconvError(f"bleed {bleed!r} is not a length such as '3mm'", None, "bad-option")
         rules.append(f"bleed: {bleed};")
     if options.crop_marks:
         rules.append("marks: crop cross;")
@@ -145,13 +141,8 @@ def document_dates(doc: Document) -> tuple[str | None, str | None]:
     """
     date = doc.find("p:meta/p:date")
     published = date.get("iso") if date is not None else None
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    built = None
-    if epoch:
-        try:
-            built = datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        except (ValueError, OverflowError, OSError):
-            raise PubconvError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix time", None, "bad-option") from None
+    when = source_date_epoch(pos=SourcePos(doc.path))
+    built = when.strftime("%Y-%m-%dT%H:%M:%SZ") if when is not None else None
     return (published or built, built or published)
 
 
@@ -173,4 +164,4 @@ def _set_metadata(rendered, doc: Document) -> None:
     meta.created, meta.modified = document_dates(doc)
 
 
-_P = {"p": "https://pubconv.org/ns/document/1"}
+_P = XPATH_NS

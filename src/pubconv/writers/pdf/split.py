@@ -19,10 +19,11 @@ import re
 
 from lxml import etree
 
+from ...namespaces import OPS
 from ..xhtml import XHTML
 
 _H = f"{{{XHTML}}}"
-_OPS_TYPE = "{http://www.idpf.org/2007/ops}type"
+_OPS_TYPE = f"{{{OPS}}}type"
 _SPACE = re.compile(r"\s+")
 #: What WeasyPrint may add at a line end when it hyphenates (hyphenate-character).
 _HYPHENS = "\u2010\u00ad-"
