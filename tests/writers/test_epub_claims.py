@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import io
 import re
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from lxml import etree
 from pubconv import document
 from pubconv.api import options_for, read
 from pubconv import config as config_mod
-from pubconv.document import Document, q
+from pubconv.document import Document
 from pubconv.errors import Collector, PubconvError
 from pubconv.writers import WriteOptions, epub, pdf
 from pubconv.writers import archive as _zip
