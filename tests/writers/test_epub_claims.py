@@ -376,3 +376,26 @@ def test_epubcheck_with_usage_reports_nothing_on_the_sample_seed_and_long_urls(e
     control.write_bytes(_zip.write_container(members, None, opf_path="EPUB/content.opf"))
     assert "CSS-028" in {m["ID"] for m in epubchecker.check(control, usage=True)["messages"]}
     assert "CSS-028" not in {m["ID"] for m in epubchecker.check(control)["messages"]}
+
+
+def test_pages_that_begin_inside_a_long_note_are_marked_in_the_note(tmp_path):
+    """A note three pages long after a short text: pages 2 and 3 hold nothing but the note."""
+    import random
+
+    rng = random.Random(7)
+    words = ("river barge lock gauge drought water level cargo port quay shipping forecast basin season "
+             "summer winter flow dredging fairway convoy grain ore fuel").split()
+
+    def sentence(n: int) -> str:
+        return " ".join(rng.choice(words) for _ in range(n)).capitalize() + "."
+
+    source = tmp_path / "note-pages.md"
+    source.write_text(f"---\ntitle: A note that runs over pages\ndoi: 10.5555/test.2\n---\n\n"
+                      f"{' '.join(sentence(12) for _ in range(10))}[^long]\n\n"
+                      f"[^long]: {' '.join(sentence(14) for _ in range(160))}\n", encoding="utf-8")
+    doc = read(source)
+    options = WriteOptions(certified_by="The publisher")
+    assert _check_page_list(doc, options, tmp_path) == 3
+    content = xml(files(epub.write(doc, options, Collector()))["EPUB/content.xhtml"])
+    in_note = content.xpath("//h:aside[@id='fn-1']//*[@role='doc-pagebreak']/@aria-label", namespaces=NS)
+    assert in_note == ["2", "3"]
