@@ -107,8 +107,11 @@ def render(doc: Document, to: Iterable[str], options: WriteOptions, report: Repo
     """Each requested format's bytes, in memory.
 
     With ``check_only``, a writer that has a ``check()`` (the PDF writer) is only
-    checked, and gives no bytes; the others are built in memory as usual.
+    checked, and gives no bytes; the others are built in memory as usual, the EPUB
+    without its print page list (which would lay the PDF out).
     """
+    if check_only:
+        options = replace(options, page_list=False)
     out = {}
     # The PDF first: the EPUB's page list then reuses its layout (writers/pdf/pages.py).
     for name in sorted(to, key=lambda n: n != "pdf"):
