@@ -13,13 +13,16 @@ RUNTIME_PACKAGES = python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-sub
 TEST_PACKAGES    = default-jdk-headless poppler-utils libxml2-utils libreoffice-writer-nogui
 APT_PACKAGES     = $(RUNTIME_PACKAGES) $(TEST_PACKAGES)  # all of them, as README.md lists them
 
-.PHONY: demo test test-network sysdeps sysdeps-runtime install bench clean
+# The tests also lay EPUB pages out in Chromium and run Ace by DAISY (tools/ace, from npm).
+TEST_APT_PACKAGES = chromium npm
+
+.PHONY: demo test test-network sysdeps sysdeps-runtime testdeps install bench clean
 
 demo: sysdeps-runtime $(VENV)/.installed-runtime
 	$(VENV)/bin/pubconv convert fixtures/sample/comment-118.md --to pdf,epub,jats,xml -o out/demo
 	@echo "open out/demo/comment-118.pdf"
 
-test: sysdeps $(VENV)/.installed-test
+test: sysdeps testdeps $(VENV)/.installed-test
 	$(PY) -m pytest -q -m "not network"
 
 # The tests that need a package index (building and installing the wheel, pre-commit's own environment).
@@ -89,6 +92,25 @@ _sysdeps:
 	  echo "       and the font from https://www.gust.org.pl/projects/e-foundry/tex-gyre/pagella"; \
 	  exit 1; \
 	fi
+
+# Chromium (Debian's: Ace's own browser download is switched off) and Ace by DAISY, for the EPUB tests.
+testdeps: tools/ace/node_modules/.installed
+
+tools/ace/node_modules/.installed: tools/ace/package.json tools/ace/package-lock.json
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "missing system packages:$$missing"; \
+	    echo "run: sudo apt-get install -y $(TEST_APT_PACKAGES)"; exit 1; \
+	  fi; \
+	fi
+	cd tools/ace && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
 
 # Writes docs/performance.md (about 15 minutes on 2 CPUs; `benchmarks/run.py --quick` for fewer repetitions).
 bench: sysdeps $(VENV)/.installed-test

@@ -3,8 +3,8 @@
 // Started as a single-file program (java -cp epubcheck.jar EpubCheckServer.java), so it needs a
 // JDK; the tests fall back to one `java -jar epubcheck.jar` per file without one. Protocol: after
 // "@@ready", each stdin line "<epub>\t<json report>" is checked with EPUBCheck's own command-line
-// entry point (the same options as `epubcheck <epub> --json <report> -q`), then "@@done <status>"
-// is printed. EPUBCheck loads its schemas once, which makes each further check fast.
+// entry point (the same options as `epubcheck <epub> --json <report> -q`; a third field "-u"
+// adds usage messages), then "@@done <status>" is printed. EPUBCheck loads its schemas once, which makes each further check fast.
 import com.adobe.epubcheck.tool.EpubChecker;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -18,7 +18,10 @@ public class EpubCheckServer {
         String line;
         while ((line = in.readLine()) != null) {
             String[] parts = line.split("\t");
-            int status = new EpubChecker().run(new String[] {parts[0], "--json", parts[1], "-q"});
+            String[] options = parts.length > 2 && parts[2].equals("-u")
+                ? new String[] {parts[0], "--json", parts[1], "-q", "-u"}
+                : new String[] {parts[0], "--json", parts[1], "-q"};
+            int status = new EpubChecker().run(options);
             System.out.println("@@done " + status);
             System.out.flush();
         }

@@ -48,15 +48,17 @@ class EpubChecker:
                 return line
         return None
 
-    def check(self, epub_path: Path) -> dict:
+    def check(self, epub_path: Path, *, usage: bool = False) -> dict:
+        """EPUBCheck's JSON report; with ``usage``, also its usage messages (``-u``)."""
         report = epub_path.with_suffix(".json")
         done = None
         if self.server is not None:
-            self.server.stdin.write(f"{epub_path}\t{report}\n")
+            self.server.stdin.write(f"{epub_path}\t{report}" + ("\t-u" if usage else "") + "\n")
             self.server.stdin.flush()
             done = self._reply("@@done")
         if done is None:
-            subprocess.run([self.java, *JVM_FLAGS, "-jar", self.jar, str(epub_path), "--json", str(report), "-q"],
+            subprocess.run([self.java, *JVM_FLAGS, "-jar", self.jar, str(epub_path), "--json", str(report), "-q",
+                            *(["-u"] if usage else [])],
                            capture_output=True, check=False)
         return json.loads(report.read_text(encoding="utf-8"))
 

@@ -87,6 +87,12 @@ def options_for(doc: Document, cfg: config_mod.Config,
         theme_dir=cfg.relative(theme),
         logo=logo.resolve() if logo is not None else None,
         crossref=_crossref_settings(cfg),
+        certified_by=cfg.get("epub", "certified-by"),
+        certifier_credential=cfg.get("epub", "certifier-credential"),
+        certifier_report=cfg.get("epub", "certifier-report"),
+        unlocked=cfg.get("epub", "unlocked", False),
+        cover=_config_file(cfg, "epub", "cover"),
+        page_list=cfg.get("epub", "page-list", True),
     )
     return replace(opts, **dict(overrides or {}))
 
@@ -99,21 +105,34 @@ def _crossref_settings(cfg: config_mod.Config) -> dict[str, str]:
     return settings
 
 
+def _config_file(cfg: config_mod.Config, table: str, key: str) -> Path | None:
+    """A file named in the configuration (relative to it), which must exist."""
+    path = cfg.relative(cfg.get(table, key))
+    if path is not None and not path.is_file():
+        raise PubconvError(f"the file named by [{table}] {key} does not exist: {cfg.get(table, key)}",
+                           config_mod.key_pos(cfg.path, key), "bad-config")
+    return path.resolve() if path is not None else None
+
+
 def render(doc: Document, to: Iterable[str], options: WriteOptions, report: Report, *,
            check_only: bool = False) -> dict[str, bytes]:
     """Each requested format's bytes, in memory.
 
     With ``check_only``, a writer that has a ``check()`` (the PDF writer) is only
-    checked, and gives no bytes; the others are built in memory as usual.
+    checked, and gives no bytes; the others are built in memory as usual, the EPUB
+    without its print page list (which would lay the PDF out).
     """
+    if check_only:
+        options = replace(options, page_list=False)
     out = {}
-    for name in to:
+    # The PDF first: the EPUB's page list then reuses its layout (writers/pdf/pages.py).
+    for name in sorted(to, key=lambda n: n != "pdf"):
         module = writer(name)
         if check_only and hasattr(module, "check"):
             module.check(doc, options, report)
         else:
             out[name] = module.write(doc, options, report)
-    return out
+    return {name: out[name] for name in to if name in out}
 
 
 def _unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -27,6 +27,14 @@ file wins.  Shape (every key optional)::
     bleed = "3mm"
     crop-marks = true
 
+    [epub]
+    certified-by = "..."            # who evaluated the accessibility claim (default: the publisher)
+    certifier-credential = "..."    # the certifier's credential, if any
+    certifier-report = "https://..." # a public report of the evaluation
+    unlocked = true                 # claim "unlocked" (no DRM) only when the distribution is DRM-free
+    cover = "cover.png"             # the cover for every source here (front matter "cover:" wins)
+    page-list = true                # print page numbers from the PDF layout (default true)
+
     [theme]
     dir = "theme"                   # a folder with styles/ and/or templates/ overriding the defaults
 
@@ -80,6 +88,8 @@ _SCHEMA: dict[str, dict[str, type]] = {
     "document": {"language": _STR, "license": _STR, "license-url": _STR, "article-type": _STR},
     "pdf": {"paper": _STR, "variant": _STR, "bleed": _STR, "crop-marks": bool},
     "theme": {"dir": _STR},
+    "epub": {"certified-by": _STR, "certifier-credential": _STR, "certifier-report": _STR, "unlocked": bool,
+             "cover": _STR, "page-list": bool},
     "build": {"output": _STR},
     "crossref": {"depositor-name": _STR, "depositor-email": _STR, "registrant": _STR, "schema": _STR},
 }

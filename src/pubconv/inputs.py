@@ -203,12 +203,12 @@ def families_digest(families: tuple[str, ...]) -> str:
 
 
 def document_resources(doc) -> list[Path]:
-    """The files a document reads besides its source and configuration: its images that are files."""
+    """The files a document reads besides its source and configuration: its images (and EPUB cover) that are files."""
     from .document import resolve_resource
     from .errors import PubconvError
 
     found: dict[Path, None] = {}
-    for image in doc.xpath("//p:image"):
+    for image in doc.xpath("//p:image | p:meta/p:cover"):
         try:
             path = resolve_resource(image.get("src", ""), doc.base_dir, None, allow_remote=True)
         except PubconvError:
@@ -257,12 +257,14 @@ class Inputs:
         logo = options.get("logo") or cfg.relative(cfg.get("publisher", "logo"))
         from .readers import inputs as source_inputs  # a .docx's sidecar <stem>.yaml decides its metadata
 
+        cover = options.get("cover") or cfg.relative(cfg.get("epub", "cover"))
         parts = [
             environment(),
             source.read_bytes(),
             *(extra.name.encode() + b"\0" + extra.read_bytes() for extra in source_inputs(source)),
             cfg.fingerprint,
             file_digest(Path(logo)) if logo is not None else "",
+            file_digest(Path(cover)) if cover is not None and Path(cover).is_file() else "",
             theme_digest(override),
             fonts_digest(override) if "pdf" in formats else "",
             ",".join(formats), repr(sorted(options.items())), str(form), str(strict),

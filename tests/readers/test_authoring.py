@@ -115,3 +115,14 @@ def test_raw_html_is_never_markup():
 def test_template_syntax_is_literal_text():
     doc = read('---\ntitle: "{{ 7*7 }} and {% if x %}"\n---\n\nBody {{ x }}.\n')
     assert text_of(doc.find("p:meta/p:title")) == "{{ 7*7 }} and {% if x %}"
+
+
+def test_an_unmatched_citation_after_a_linked_one_is_reported_once(tmp_path):
+    from pubconv.api import read
+
+    source = tmp_path / "c.md"
+    source.write_text("---\ntitle: T\n---\n\nAs (Alpha, 2020) and (Nobody, 1999) said.\n\n## References\n\n"
+                      "Alpha, A. (2020). First report. Vienna.\n", encoding="utf-8")
+    found = Collector()
+    read(source, report=found)
+    assert [(d.code, d.pos.line) for d in found.items] == [("unmatched-citation", 5)]

@@ -135,6 +135,15 @@ def check_doi(value: str, pos: SourcePos, report: Report) -> str | None:
     return None
 
 
+def valid_isbn13(isbn: str) -> bool:
+    """An ISBN-13 (hyphens allowed) with a correct check digit."""
+    digits = isbn.replace("-", "")
+    if not re.fullmatch(r"97[89]\d{10}", digits):
+        return False
+    total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits[:12]))
+    return (10 - total % 10) % 10 == int(digits[12])
+
+
 def date_element(iso: str, season: str | None, line: int | None) -> etree._Element:
     return E("date", line=line, iso=iso, season=season)
 
@@ -155,7 +164,8 @@ def take_title(meta: etree._Element, body: Body) -> None:
 def nest_sections(blocks: list) -> list[etree._Element]:
     """Turn the flat block list (with heading markers) into nested ``section`` elements.
 
-    The shallowest heading level in the body becomes level 2 (the title is level 1).
+    The shallowest heading level in the body becomes level 2 (the title is level 1); a
+    skipped level is kept as the source has it (``transforms.headings`` renumbers it and warns).
     """
     levels = [b[1] for b in blocks if isinstance(b, tuple)]
     shift = 2 - min(levels) if levels else 0
@@ -168,8 +178,7 @@ def nest_sections(blocks: list) -> list[etree._Element]:
             level = min(6, level + shift)
             while stack and int(stack[-1].get("level")) >= level:
                 stack.pop()
-            if stack:
-                level = min(level, int(stack[-1].get("level")) + 1)
+            # A level the source skips is kept here: transforms/headings.py renumbers it with a warning.
             count += 1
             line = heading.get(LINE)
             own_id = heading.attrib.pop("id", None)  # {#id} on the heading (authoring form)

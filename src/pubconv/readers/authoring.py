@@ -25,6 +25,8 @@ Front matter keys (all optional but ``title``)::
     copyright-holder: "..."    # default: the publisher
     copyright-statement: "..." # default: "© YEAR HOLDER"
     bibliography: refs.json    # CSL-JSON or BibTeX (.bib): exact parts for the printed references
+    isbn: 978-3-16-148410-0    # this edition's ISBN (the EPUB's unique identifier)
+    cover: cover.png           # the EPUB cover image, relative to the source
     smart: false               # keep straight quotes, -- and ... as typed (default: typographic)
     source:                    # the journal issue the piece appeared in (all keys optional)
       journal: "Journal of Regional Affairs"
@@ -59,7 +61,7 @@ _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 KEYS = {"series", "number", "title", "subtitle", "authors", "date", "doi", "lang", "language", "keywords",
         "abstract", "license", "licence", "publisher", "issn", "smart", "url", "copyright-holder",
-        "copyright-statement", "bibliography", "source"}
+        "copyright-statement", "bibliography", "source", "isbn", "cover"}
 SOURCE_KEYS = ("journal", "volume", "issue", "fpage", "lpage", "elocation")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 AUTHOR_KEYS = {"name", "given", "family", "suffix", "orcid", "email", "affiliation", "affiliations", "bio", "note"}
@@ -175,6 +177,14 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
         if holder or statement:
             meta.append(E("copyright", E("holder", holder) if holder else None,
                           E("statement", statement) if statement else None))
+    if data.get("isbn") is not None:
+        isbn = _string(data["isbn"], "isbn", pos).strip()
+        if not _common.valid_isbn13(isbn):
+            raise PubconvError(f"not an ISBN-13: {isbn!r} (13 digits starting 978 or 979, with a valid check digit)",
+                               pos("isbn"), "bad-front-matter")
+        meta.append(E("isbn", isbn, line=key_line.get("isbn")))
+    if data.get("cover") is not None:
+        meta.append(E("cover", src=_string(data["cover"], "cover", pos).strip(), line=key_line.get("cover")))
     source = data.get("source")
     if source is not None:
         if not isinstance(source, dict) or set(map(str, source)) - set(SOURCE_KEYS):

@@ -8,10 +8,11 @@ configuration.  Writers read only the result.
 
 Order (``TRANSFORMS``):
 
-1. ``citations``  author-date citations linked to the reference list (forms the readers build)
+1. ``citations``  author-date and numeric (``[5]``) citations linked to the reference list (forms the readers build)
 2. ``floats``     figures and tables numbered in document order (forms the readers build)
 3. ``crossrefs``  ``#id`` links and ``@fig:x`` references resolved (forms the readers build)
 4. ``publisher``  what the document leaves out, from ``pubconv.toml`` (every form)
+5. ``headings``   section levels follow the nesting, a warning where the source skips one (every form)
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from typing import Callable
 from ..config import Config
 from ..document import Document, output_stem, q
 from ..errors import Report
-from . import citations, crossrefs, publisher
+from . import citations, crossrefs, headings, publisher
 
 #: the source forms whose trees the readers build (the XML form arrives finished)
 BUILT_FORMS = frozenset({"authoring", "extracted", "docx"})
@@ -38,6 +39,7 @@ class Context:
 def _citations(doc: Document, report: Report, ctx: Context) -> None:
     if ctx.form in BUILT_FORMS:
         citations.link_citations(doc.root, list(doc.root.iter(q("ref"))), report, doc.pos)
+        citations.link_numeric(doc.root, list(doc.root.iter(q("ref"))), report, doc.pos)
 
 
 def _floats(doc: Document, report: Report, ctx: Context) -> None:
@@ -55,11 +57,16 @@ def _publisher(doc: Document, report: Report, ctx: Context) -> None:
         publisher.apply_config(doc.root, ctx.config, output_stem(doc.path))
 
 
+def _headings(doc: Document, report: Report, ctx: Context) -> None:
+    headings.normalise(doc, report)
+
+
 TRANSFORMS: list[tuple[str, Callable[[Document, Report, Context], None]]] = [
     ("citations", _citations),
     ("floats", _floats),
     ("crossrefs", _crossrefs),
     ("publisher", _publisher),
+    ("headings", _headings),
 ]
 
 

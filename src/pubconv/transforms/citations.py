@@ -52,8 +52,9 @@ def link_citations(root: etree._Element, refs: list[etree._Element], report: Rep
         for el in list(scope.iter()):
             if not isinstance(el.tag, str) or el.tag in _SKIP_CITE_IN or _inside(el, _SKIP_CITE_IN):
                 continue
+            kids = list(el)  # before the text is linked: the new cites' tails were read with the text
             linked += _link_text(el, "text", index, report, pos_of)
-            for child in list(el):
+            for child in kids:
                 if isinstance(child.tag, str):
                     linked += _link_text(child, "tail", index, report, pos_of, parent=el)
     return linked
@@ -157,3 +158,64 @@ def _replace_text(el: etree._Element, attr: str, pieces: list) -> None:
             parent.insert(at, cite)
             at += 1
 
+
+
+# ---------------------------------------------------------------- numeric citations
+
+_NUMBERED_ENTRY = re.compile(r"^\s*\[(\d+)\]")
+_NUMERIC = re.compile(r"\[(\d+(?:\s*[,;–-]\s*\d+)*)\]")
+_NUMBER = re.compile(r"\d+")
+
+
+def link_numeric(root: etree._Element, refs: list[etree._Element], report: Report, pos_of) -> int:
+    """Link numeric citations (``[5]``, ``[2, 7]``, ``[3–6]``) to a numbered reference list.
+
+    Only when every entry of the list starts with its own number in brackets (``[1] ...``,
+    ``[2] ...``): then ``[n]`` in the text means entry *n*.  Each number becomes a ``cite``
+    (a range links its two ends); a number with no entry is a ``unmatched-citation`` warning.
+    Returns how many numbers were linked.
+    """
+    numbers = {}
+    for i, ref in enumerate(refs, start=1):
+        m = _NUMBERED_ENTRY.match(text_of(ref.find(q("text"))))
+        if not m or int(m.group(1)) != i:
+            return 0
+        numbers[i] = ref.get("id")
+    if not numbers:
+        return 0
+    linked = 0
+    scopes = [el for el in (root.find(q("body")), root.find(f"{q('meta')}/{q('abstract')}")) if el is not None]
+    for scope in scopes:
+        for el in list(scope.iter()):
+            if not isinstance(el.tag, str) or el.tag in _SKIP_CITE_IN or _inside(el, _SKIP_CITE_IN):
+                continue
+            kids = list(el)  # before the text is linked: the new cites' tails are not to be read again
+            linked += _link_numbers(el, "text", numbers, report, pos_of(el))
+            for child in kids:
+                if isinstance(child.tag, str):
+                    linked += _link_numbers(child, "tail", numbers, report, pos_of(el))
+    return linked
+
+
+def _link_numbers(el, attr: str, numbers: dict[int, str], report: Report, pos) -> int:
+    text = getattr(el, attr)
+    if not text or "[" not in text:
+        return 0
+    pieces: list = []
+    last = 0
+    linked = 0
+    for m in _NUMERIC.finditer(text):
+        for n in _NUMBER.finditer(m.group(0)):
+            ident = numbers.get(int(n.group()))
+            if ident is None:
+                warn(report, "unmatched-citation", f"citation '{m.group(0)}': the reference list has no entry "
+                     f"[{n.group()}]", pos)
+                continue
+            pieces += [text[last:m.start() + n.start()], E("cite", n.group(), ref=ident)]
+            last = m.start() + n.end()
+            linked += 1
+    if not linked:
+        return 0
+    pieces.append(text[last:])
+    _replace_text(el, attr, pieces)
+    return linked

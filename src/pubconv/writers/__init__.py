@@ -60,6 +60,13 @@ class WriteOptions:
                  user named it, so it is read even from outside the source's folder.
     crossref     the ``[crossref]`` table of ``pubconv.toml`` (depositor-name, depositor-email,
                  registrant; schema as an absolute path), for the Crossref deposit.
+    certified_by the EPUB's ``a11y:certifiedBy`` (default: the document's publisher).
+    certifier_credential, certifier_report
+                 ``a11y:certifierCredential`` and the URL of ``a11y:certifierReport``.
+    unlocked     claim ``schema:accessibilityFeature unlocked`` (the distribution has no DRM).
+    cover        the EPUB cover image (``[epub] cover``; front matter ``cover:`` wins); without
+                 one the cover is generated from the metadata.
+    page_list    give the EPUB the print edition's page numbers (lays the PDF out if need be).
     """
 
     paper: str = "A4"
@@ -72,6 +79,12 @@ class WriteOptions:
     outputs: dict[str, str] = field(default_factory=dict)
     logo: Path | None = None
     crossref: dict[str, str] = field(default_factory=dict)
+    certified_by: str | None = None
+    certifier_credential: str | None = None
+    certifier_report: str | None = None
+    unlocked: bool = False
+    cover: Path | None = None
+    page_list: bool = True
 
 
 #: The PDF variants WeasyPrint 70 writes (``weasyprint.pdf.VARIANTS`` without ``debug``), listed here so

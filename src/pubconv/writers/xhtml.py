@@ -530,9 +530,7 @@ class _Renderer:
             printed = text_of(text)
             url, doi = _t(ref, "p:url"), _t(ref, "p:doi")
             doi_url = _DOI_RESOLVER + doi if doi else ""
-            for link in (doi_url, url):
-                if not link:
-                    continue
+            for link in dict.fromkeys(filter(None, (doi_url, url))):  # a URL that is the DOI's is printed once
                 if link in printed:
                     _linkify(li, link, self)
                 elif safe_href(link):

@@ -15,8 +15,8 @@ table of contents and the facts the accessibility metadata is derived from.
 
 :func:`nav_document` writes ``nav.xhtml``: the table of contents (nested like
 the sections) and the landmarks (title page, table of contents, body matter,
-bibliography).  There is no ``page-list``: the book has no print pages to point
-at, and a fake one misleads reading systems.
+bibliography) and, when the writer marked the print pages
+(``pagebreaks.py``), the ``page-list``.
 """
 from __future__ import annotations
 
@@ -47,6 +47,15 @@ IMAGE_TYPES = {
     ".webp": ("image/webp", (b"RIFF",)),
     ".svg": ("image/svg+xml", ()),
 }
+
+_PAGES = {"en": "Pages", "fr": "Pages", "de": "Seiten", "es": "Páginas", "it": "Pagine", "pt": "Páginas",
+          "nl": "Pagina's"}
+
+
+def page_label(lang: str) -> str:
+    """The page list's heading in ``lang``."""
+    return _PAGES.get(lang.split("-")[0].lower(), _PAGES["en"])
+
 
 def labels(lang: str) -> tuple[str, str, str, str]:
     """(contents, landmarks, title page, start of text) in ``lang``, English if not known."""
@@ -127,11 +136,20 @@ class TocEntry:
 class Content:
     """The content document, ready to package, and what was learned from it."""
 
-    xhtml: bytes
+    root: etree._Element  #: the XHTML document (the writer adds the page-break markers)
     toc: list[TocEntry]
     landmarks: list[tuple[str, str, str]]  #: (epub:type, href, label)
     a11y: Accessibility
     properties: list[str]  #: manifest properties (``svg``, ``mathml``) the content needs
+
+    @property
+    def xhtml(self) -> bytes:
+        return etree.tostring(self.root.getroottree(), xml_declaration=True, encoding="UTF-8",
+                              doctype="<!DOCTYPE html>") + b"\n"
+
+    @property
+    def body(self) -> etree._Element:
+        return self.root.find(_h("body"))
 
 
 def _h(tag: str) -> str:
@@ -203,10 +221,19 @@ def prepare(html: str, doc: Document, images: dict[Path, Image], report: Report,
             a11y.animated_images_possible = True
 
     _drop_deprecated_types(body)
+    _author_notes(body)
+    _wrap_tables(body)
+    titlepage = next((el for el in body.iter() if "titlepage" in _types(el)), None)
+    if titlepage is not None:
+        from .imprint import section as imprint_section
+
+        titlepage.addnext(imprint_section(doc))
+        titlepage.getnext().tail = "\n"
 
     a11y.headings = sum(1 for el in body.iter() if el.tag in {_h(f"h{i}") for i in range(1, 7)})
     a11y.aria_roles = any(True for _ in body.iterfind(".//*[@role]"))
-    a11y.notes = sum(1 for el in body.iter(_h("aside")) if "footnote" in _types(el))
+    a11y.notes = sum(1 for el in body.iter(_h("aside")) if "footnote" in _types(el)
+                     and "footnote" in (el.get("class") or "").split())
 
     landmarks = _landmarks(body, doc)
     toc = _toc(body, doc)
@@ -216,8 +243,40 @@ def prepare(html: str, doc: Document, images: dict[Path, Image], report: Report,
     if body.find(f".//{{{MATHML}}}math") is not None:
         properties.append("mathml")
 
-    xhtml = etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>")
-    return Content(xhtml + b"\n", toc, landmarks, a11y, properties)
+    return Content(root, toc, landmarks, a11y, properties)
+
+
+def _author_notes(body: etree._Element) -> None:
+    """Author notes (``*``) as real notes: the call a ``noteref``, the note a footnote ``aside`` that links back."""
+    calls: dict[str, str] = {}
+    for n, call in enumerate(body.xpath(".//h:a[contains(concat(' ', @class, ' '), ' author-note-call ')]",
+                                        namespaces=NSMAP), start=1):
+        target = (call.get("href") or "").lstrip("#")
+        call.set("id", f"anref-{n}")
+        call.set(EPUB_TYPE, "noteref")
+        call.set("role", "doc-noteref")
+        calls.setdefault(target, f"anref-{n}")
+    for note in body.xpath(".//h:div[contains(concat(' ', @class, ' '), ' author-note ')]", namespaces=NSMAP):
+        back = calls.get(note.get("id"))
+        if back is None:
+            continue
+        note.tag = _h("aside")
+        note.set(EPUB_TYPE, "footnote")
+        note.set("role", "doc-footnote")
+        for mark in note.xpath(".//h:span[@class='fn-back']", namespaces=NSMAP)[:1]:
+            mark.tag = _h("a")
+            mark.set("href", f"#{back}")
+            mark.set("role", "doc-backlink")
+
+
+def _wrap_tables(body: etree._Element) -> None:
+    """Each table in a ``div.table-wrap`` that scrolls sideways by itself (WCAG 1.4.10 lets tables do so)."""
+    for table in list(body.iter(_h("table"))):
+        wrap = etree.Element(_h("div"))
+        wrap.set("class", "table-wrap")
+        table.addprevious(wrap)
+        wrap.tail, table.tail = table.tail, None
+        wrap.append(table)
 
 
 #: epub:type values that EPUB 3.3 deprecates (EPUBCheck OPF-086b); the element keeps its role and id.
@@ -234,6 +293,10 @@ def _drop_deprecated_types(body: etree._Element) -> None:
             del el.attrib[EPUB_TYPE]
 
 
+#: front matter that the "start of text" landmark skips
+FRONT_TYPES = frozenset({"titlepage", "frontmatter", "copyright-page"})
+
+
 def _landmarks(body: etree._Element, doc: Document) -> list[tuple[str, str, str]]:
     _, _, title_label, start_label = labels(doc.lang)
     found = []
@@ -245,7 +308,7 @@ def _landmarks(body: etree._Element, doc: Document) -> list[tuple[str, str, str]
     if start is None:
         # The first block of the body: the first element child of body that is not front matter.
         for el in body.iterchildren():
-            if not isinstance(el.tag, str) or el is titlepage or set(_types(el)) & {"titlepage", "frontmatter"}:
+            if not isinstance(el.tag, str) or el is titlepage or set(_types(el)) & FRONT_TYPES:
                 continue
             start = el
             break
@@ -281,11 +344,39 @@ def _toc(body: etree._Element, doc: Document) -> list[TocEntry]:
     return [title, *entries(body)]
 
 
+# ---------------------------------------------------------------- the cover page
+
+_COVER = {"en": "Cover", "fr": "Couverture", "de": "Umschlag", "es": "Cubierta", "it": "Copertina",
+          "pt": "Capa", "nl": "Omslag"}
+
+
+def cover_label(lang: str) -> str:
+    return _COVER.get(lang.split("-")[0].lower(), _COVER["en"])
+
+
+def cover_document(doc: Document, src: str, alt: str) -> bytes:
+    """``cover.xhtml``: the cover image alone, first in the spine (the page Apple, Kobo and Calibre show)."""
+    html = etree.Element(_h("html"), nsmap={None: XHTML, "epub": OPS})
+    html.set("lang", doc.lang)
+    html.set(XML_LANG, doc.lang)
+    head = etree.SubElement(html, _h("head"))
+    etree.SubElement(head, _h("title")).text = cover_label(doc.lang)
+    etree.SubElement(head, _h("link"), rel="stylesheet", type="text/css", href="epub.css")
+    body = etree.SubElement(html, _h("body"), {"class": "cover"})
+    section = etree.SubElement(body, _h("section"), {EPUB_TYPE: "cover", "id": "cover", "class": "cover",
+                                                     "aria-label": cover_label(doc.lang)})
+    etree.SubElement(section, _h("img"), src=src, alt=alt)
+    return etree.tostring(html.getroottree(), xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>",
+                          pretty_print=True)
+
+
 # ---------------------------------------------------------------- the nav document
 
 
-def nav_document(doc: Document, toc: list[TocEntry], landmarks: list[tuple[str, str, str]]) -> bytes:
-    """``nav.xhtml``: the table of contents and the (hidden) landmarks."""
+def nav_document(doc: Document, toc: list[TocEntry], landmarks: list[tuple[str, str, str]],
+                 pages: list[tuple[int, str]] = ()) -> bytes:
+    """``nav.xhtml``: the table of contents, the (hidden) landmarks and, with ``pages``
+    (``(number, id)`` of each page-break marker), the (hidden) page list."""
     contents_label, landmarks_label, _, _ = labels(doc.lang)
     html = etree.Element(_h("html"), nsmap={None: XHTML, "epub": OPS})
     html.set("lang", doc.lang)
@@ -314,6 +405,14 @@ def nav_document(doc: Document, toc: list[TocEntry], landmarks: list[tuple[str, 
     for kind, href, label in landmarks:
         li = etree.SubElement(ol, _h("li"))
         etree.SubElement(li, _h("a"), {EPUB_TYPE: kind, "href": href}).text = label
+    if pages:
+        page_nav = etree.SubElement(body, _h("nav"), {EPUB_TYPE: "page-list", "id": "page-list",
+                                                      "role": "doc-pagelist", "hidden": "hidden"})
+        etree.SubElement(page_nav, _h("h2")).text = page_label(doc.lang)
+        ol = etree.SubElement(page_nav, _h("ol"))
+        for number, anchor in pages:
+            li = etree.SubElement(ol, _h("li"))
+            etree.SubElement(li, _h("a"), href=f"{CONTENT}#{anchor}").text = str(number)
     tree = html.getroottree()
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>",
                           pretty_print=True)

@@ -16,10 +16,11 @@ timestamps: ``SOURCE_DATE_EPOCH`` when set, else the document's date, else
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Mapping
 
 from ...document import XPATH_NS, Document, children, text_of
@@ -88,9 +89,24 @@ def document_date(doc: Document) -> datetime | None:
     return datetime(pieces[0], pieces[1], pieces[2], tzinfo=timezone.utc)
 
 
-def modified(doc: Document, environ: Mapping[str, str] | None = None) -> datetime:
-    """The build time: ``SOURCE_DATE_EPOCH``, else the document date, else 1980-01-01 (UTC)."""
-    return source_date_epoch(environ, SourcePos(doc.path)) or document_date(doc) or _EPOCH
+def modified(doc: Document, environ: Mapping[str, str] | None = None, content: bytes = b"") -> datetime:
+    """The release time: ``SOURCE_DATE_EPOCH``; else the document date (or 1980-01-01) plus a time of day
+    taken from a hash of ``content`` (every byte of the book but this stamp).
+
+    An unchanged source gives the same stamp, so the same bytes; an edit gives another stamp, so
+    a store or reading system that compares ``dcterms:modified`` sees a new release.  The clock is
+    never read.  (The time of day is a digest, not an order: an edit may get an earlier time
+    of the same day; set ``SOURCE_DATE_EPOCH`` where releases must be in order.)
+    """
+    epoch = source_date_epoch(environ, SourcePos(doc.path))
+    if epoch is not None:
+        return epoch
+    day = document_date(doc) or _EPOCH
+    if not content:
+        return day
+    # Even seconds: zip stores times in steps of two seconds, and the two stamps must agree.
+    seconds = int.from_bytes(hashlib.sha256(content).digest()[:4], "big") % 43200 * 2
+    return day + timedelta(seconds=seconds)
 
 
 def w3c_datetime(when: datetime) -> str:
@@ -103,10 +119,11 @@ def w3c_datetime(when: datetime) -> str:
 
 @dataclass
 class Accessibility:
-    """What the content shows about itself, for the schema.org accessibility metadata.
+    """What the build verified about the finished book, for the schema.org and a11y metadata.
 
-    Built by the writer from the final content document: nothing here is a
-    default that the content did not earn.
+    Built by the writer from the final content document and the checks of
+    ``checks.py``: nothing here is a default that the content did not earn.  A
+    claim that rests on a check is made only when that check found nothing.
     """
 
     images: int = 0  #: number of ``img`` in the content
@@ -116,11 +133,15 @@ class Accessibility:
     aria_roles: bool = False  #: DPUB-ARIA ``role`` attributes present (doc-noteref, doc-footnote...)
     notes: int = 0  #: footnotes, linked both ways
     animated_images_possible: bool = False  #: a GIF is present: flashing cannot be ruled out
+    failed: frozenset = frozenset()  #: the checks (``checks.CRITERIA`` keys) that found a problem
+    certifier: str = ""  #: who stands behind the conformance claim (``a11y:certifiedBy``)
+    page_list: bool = False  #: every print page has a marker and a page-list entry
+    unlocked: bool = False  #: the publisher says the distribution has no DRM
 
     @property
     def conforms(self) -> bool:
-        """Whether the conformance claim is honest as far as the build can tell."""
-        return self.images_without_alt == 0
+        """Whether the conformance claim is verified: every check passed and someone certifies it."""
+        return not self.failed and self.images_without_alt == 0 and bool(self.certifier)
 
     def access_modes(self) -> list[str]:
         return ["textual", "visual"] if self.images else ["textual"]
@@ -133,40 +154,47 @@ class Accessibility:
 
     def accessibility_features(self) -> list[str]:
         found = []
-        if self.headings:
+        if self.headings and "headings" not in self.failed:
             found.append("structuralNavigation")
         if self.has_toc:
             found.append("tableOfContents")
         found.append("readingOrder")  # one linear spine, notes follow their calls in the same document
-        if self.images and self.images_without_alt == 0:
+        if self.images and self.images_without_alt == 0 and "alt" not in self.failed:
             found.append("alternativeText")
         if self.aria_roles:
             found.append("ARIA")
-        found.append("displayTransformability")  # reflowable, no fixed sizes or text in images
-        found.append("unlocked")  # pubconv applies no DRM
+        if "reflow" not in self.failed:
+            found.append("displayTransformability")  # reflowable, wraps at 320 px, no fixed sizes
+        if self.page_list:
+            found += ["pageBreakMarkers", "pageNavigation"]
+        if self.unlocked:
+            found.append("unlocked")
         return found
 
     def hazards(self) -> list[str]:
         return ["unknown"] if self.animated_images_possible else ["none"]
 
     def summary(self) -> str:
-        parts = ["This publication is reflowable and has a navigable table of contents"]
-        if self.headings:
-            parts[0] += " and structured headings"
-        text = parts[0] + "."
+        text = "This publication is reflowable and has a navigable table of contents"
+        if self.headings and "headings" not in self.failed:
+            text += " and structured headings"
+        text += "."
+        if self.page_list:
+            text += " Page numbers of the print (PDF) edition are marked in the text and listed for navigation."
         if self.notes:
             text += f" Its {self.notes} footnote{'s are' if self.notes != 1 else ' is'} linked to and from the text."
         if self.images:
             if self.images_without_alt:
-                text += (f" {self.images_without_alt} of its {self.images} images lack a text alternative, "
-                         "so it does not claim conformance to WCAG.")
+                text += f" {self.images_without_alt} of its {self.images} images lack a text alternative."
             elif self.images == 1:
                 text += " Its one image has a text alternative."
             else:
                 text += f" All {self.images} images have text alternatives."
         if self.conforms:
-            text += (" It was produced to meet EPUB Accessibility 1.1 and WCAG 2.1 Level AA;"
-                     " it has not been evaluated by a third party.")
+            text += (f" It meets EPUB Accessibility 1.1 and WCAG 2.1 Level AA, as checked when it was built;"
+                     f" the claim is made by {self.certifier} and has not been evaluated by a third party.")
+        else:
+            text += " It does not claim conformance to WCAG: not every check made when it was built passed."
         return text
 
 
@@ -177,11 +205,36 @@ def _meta(book, prop: str, value: str, **attrs) -> None:
     book.add_metadata(None, "meta", value, {"property": prop, **attrs})
 
 
-def apply(book, doc: Document, a11y: Accessibility) -> str:
-    """Set the package metadata on ``book`` (an ``EpubBook``); returns the identifier."""
+def isbn(doc: Document) -> str:
+    """The document's ISBN (digits only), or ""."""
+    return _clean(text_of(doc.find("p:meta/p:isbn"))).replace("-", "")
+
+
+def print_source(doc: Document) -> str:
+    """The print (PDF) edition's identifier: its DOI, else its ISBN, else its title."""
+    doi = _clean(text_of(doc.find("p:meta/p:doi")))
+    if doi:
+        return "urn:doi:" + doi
+    return "urn:isbn:" + isbn(doc) if isbn(doc) else _clean(doc.title)
+
+
+def apply(book, doc: Document, a11y: Accessibility, options=None) -> str:
+    """Set the package metadata on ``book`` (an ``EpubBook``); returns the unique identifier.
+
+    With an ISBN the unique identifier is ``urn:isbn:...`` (Kobo reads only
+    that) and the DOI follows as a second identifier; each carries its
+    ``identifier-type`` (ONIX code list 5: 15 ISBN-13, 06 DOI).
+    """
     book.IDENTIFIER_ID = "pub-id"
-    uid = identifier(doc)
+    doi = _clean(text_of(doc.find("p:meta/p:doi")))
+    number = isbn(doc)
+    uid = "urn:isbn:" + number if number else identifier(doc)
     book.set_identifier(uid)
+    if number or doi:
+        _meta(book, "identifier-type", "15" if number else "06", refines="#pub-id", scheme="onix:codelist5")
+    if number and doi:
+        book.add_metadata("DC", "identifier", "urn:doi:" + doi, {"id": "doi"})
+        _meta(book, "identifier-type", "06", refines="#doi", scheme="onix:codelist5")
     book.title = _clean(doc.title)
     book.add_metadata("DC", "title", book.title, {"id": "title"})
     _meta(book, "title-type", "main", refines="#title")
@@ -229,8 +282,12 @@ def apply(book, doc: Document, a11y: Accessibility) -> str:
         # group-position must be a number; a label such as "85a" is kept only in the title page.
         if re.fullmatch(r"\d+(\.\d+)*", number):
             _meta(book, "group-position", number, refines="#series")
+        for issn in doc.xpath("p:meta/p:issn"):
+            # The series' ISSN identifies the collection (EPUB 3.3 "dcterms:identifier" refinement).
+            _meta(book, "dcterms:identifier", "urn:issn:" + _clean(text_of(issn)), refines="#series")
 
     # dcterms:modified is written by ebooklib from its "mtime" option and checked by epub.fix_package.
+    book.add_metadata(None, "meta", "", {"name": "generator", "content": "pubconv"})
     for mode in a11y.access_modes():
         _meta(book, "schema:accessMode", mode)
     for mode in a11y.access_modes_sufficient():
@@ -240,6 +297,17 @@ def apply(book, doc: Document, a11y: Accessibility) -> str:
     for hazard in a11y.hazards():
         _meta(book, "schema:accessibilityHazard", hazard)
     _meta(book, "schema:accessibilitySummary", a11y.summary(), **{XML_LANG: "en"})
+    source = print_source(doc)
+    if doi or number:  # the print (PDF) edition, by its identifier
+        book.add_metadata("DC", "source", source)
+    if a11y.page_list:
+        _meta(book, "pageBreakSource", source)  # EPUB 3.3 incubation; EPUBCheck accepts it
     if a11y.conforms:
         _meta(book, "dcterms:conformsTo", CONFORMS_TO)
+        _meta(book, "a11y:certifiedBy", a11y.certifier, id="certifier")
+        if options is not None and options.certifier_credential:
+            _meta(book, "a11y:certifierCredential", options.certifier_credential, refines="#certifier")
+        if options is not None and options.certifier_report:
+            book.add_metadata(None, "link", "", {"rel": "a11y:certifierReport", "refines": "#certifier",
+                                                 "href": options.certifier_report})
     return uid

@@ -68,6 +68,9 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
     rendered = _pdf_notes.render_with_notes(doc, html, css + "\n" + page_css, fetcher,
                                             styles_dirs[0], variant, report)
     _set_metadata(rendered, doc)
+    if options.page_list:  # the EPUB of the same build takes its page list from this layout
+        from . import pages as _pages
+        _pages.remember(doc, options, rendered)
     from .tagging import write_pdf  # the structure of tagged variants (PDF/UA, PDF/A-a)
 
     return write_pdf(rendered, doc, report, **_pdf_options(variant))
