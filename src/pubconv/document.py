@@ -107,6 +107,19 @@ def add_text(el: etree._Element, text: str | None) -> None:
         el.text = (el.text or "") + text
 
 
+def affiliations_of(author: etree._Element) -> list[str]:
+    """An author's affiliations as printed lines: "Institution, City, Country" for each ``aff`` its ``affs``
+    names (``meta/affiliations``), then any older ``affiliation`` text."""
+    meta = next((a for a in author.iterancestors() if a.tag == q("meta")), None)
+    out = []
+    for aff_id in (author.get("affs") or "").split():
+        aff = meta.find(f"{q('affiliations')}/{q('aff')}[@id='{aff_id}']") if meta is not None else None
+        if aff is not None:
+            out.append(", ".join(" ".join((part.text or "").split()) for part in aff if (part.text or "").strip()))
+    out += [" ".join((a.text or "").split()) for a in author.findall(q("affiliation")) if (a.text or "").strip()]
+    return out
+
+
 def remove_keep_tail(node: etree._Element) -> None:
     """Remove ``node`` but not the text that follows it (lxml drops a removed element's tail)."""
     parent = node.getparent()

@@ -583,8 +583,7 @@ issn = "2406-5617"
 
 def _source_fixtures():
     # .txt is a source only in the bad-input corpus (beside its .expected); elsewhere it is a listing.
-    # fixtures/docx/*.md are Pandoc's input for the Word fixtures (fixtures/docx/make.py), not pubconv sources
-    sources = [p for p in FIXTURES.glob("**/*.md") if p.name != "README.md" and p.parent.name != "docx"]
+    sources = [p for p in FIXTURES.glob("**/*.md") if p.name != "README.md"]
     sources += [p for p in FIXTURES.glob("**/*.txt") if p.with_name(p.name + ".expected").exists()]
     return sorted(p for p in sources if _readable(p))
 

@@ -40,7 +40,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..document import Document, indent, local, q, safe_parser, text_of
+from ..document import Document, affiliations_of, indent, local, q, safe_parser, text_of
 from ..epoch import source_date_epoch
 from ..errors import PubconvError, Report, SourcePos, warn
 from . import WriteOptions
@@ -252,9 +252,8 @@ def _contributors(parent, doc: Document) -> None:
         if given:
             _el(person, "given_name", given)
         _el(person, "surname", _plain(author.find(f"{q('name')}/{q('family')}")))
-        for aff in author.findall(q("affiliation"))[:5]:
-            if _plain(aff):
-                _el(person, "affiliation", _plain(aff))
+        for aff in affiliations_of(author)[:5]:
+            _el(person, "affiliation", aff)
         orcid = author.find(q("orcid"))
         if orcid is not None:
             _el(person, "ORCID", f"https://orcid.org/{orcid.text.strip()}")

@@ -53,7 +53,7 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
 
     pdf_name = f"{stem}.pdf"
     pdf = writer("pdf").write(doc, options, report)
-    jats = writer("jats").write(package, replace(options, outputs={"pdf": pdf_name}), report)
+    jats = writer("jats").article(package, replace(options, outputs={"pdf": pdf_name}), report)
     members = {f"{stem}.xml": jats, pdf_name: pdf}
     for name in sorted(images):
         members[name] = images[name]

@@ -44,12 +44,18 @@ ELEMENT_ONLY = frozenset(
 
 
 def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
-    """The JATS XML of ``doc``: a complete UTF-8 document, DOCTYPE included."""
+    """The JATS XML of ``doc``: a complete UTF-8 document, DOCTYPE included; its images vetted first."""
+    check_resources(doc, options)  # a graphic whose file is missing, remote or outside: refused, as for the PDF
+    return article(doc, options, report)
+
+
+def article(doc: Document, options: WriteOptions, report: Report) -> bytes:
+    """The JATS XML of ``doc``, its image references taken as they are (the deposit package rewrites them
+    to the names of the package's members, after vetting the files)."""
     for child in children(doc.root):
         if local(child) not in ("meta", "body", "references"):
             raise PubconvError(f"the JATS writer does not know the element <{local(child)}> in the document",
                                doc.pos(child), "jats-unknown-element")
-    check_resources(doc, options)  # a graphic whose file is missing, remote or outside: refused, as for the PDF
     tagset, missing = choose_tagset(doc)
     if tagset is ARCHIVING:
         warn(report, "jats-archiving",
