@@ -49,7 +49,7 @@ LANG = f"{{{XML_NS}}}lang"
 BLOCK_CONTAINERS = frozenset(
     "document meta series authors author name author-notes author-note bio abstract "
     "publisher keywords body section quote list item figure table thead tbody row "
-    "references ref parsed person-group note deflist def source affiliations aff".split()
+    "references ref parsed person-group note deflist def source affiliations aff translations translation funding award".split()
 )
 
 

@@ -281,3 +281,76 @@ def test_a_configured_schema_validates_every_deposit(schema, tmp_path, monkeypat
     monkeypatch.setattr(crossref, "schema_errors", lambda data, folder: seen.append(folder) or real(data, folder))
     convert(path, to="crossref", write=False)
     assert seen == [schema / "crossref"]
+
+
+# ---------------------------------------------------------------- funding (front matter funding:)
+
+
+FUNDED = """---
+title: "Low water"
+date: 2022-10-12
+doi: 10.5555/x.9
+url: https://example.org/x9
+title-translations:
+  de: {title: "Niedrigwasser", subtitle: "Ein Plan für die Schifffahrt", abstract: "Die Donau *fiel*."}
+  fr: "Étiage"
+funding:
+  - funder: European Commission
+    funder-id: https://doi.org/10.13039/501100000780
+    award: "101003590"
+  - Austrian Science Fund
+funding-statement: "Funded by the European Commission (grant 101003590) and the Austrian Science Fund."
+abstract: "The Danube fell."
+---
+
+Text.
+"""
+
+
+def test_funding_and_translations_in_the_intermediate_jats_and_crossref(schema, tmp_path, schema_errors):
+    import jats_validate
+
+    src = tmp_path / "f.md"
+    src.write_text(FUNDED, encoding="utf-8")
+    result = convert(src, to=["xml", "jats", "crossref"], write=False, options={"crossref": DEPOSITOR})
+    doc = document.parse(result.data["xml"], str(src), tmp_path)
+    awards = doc.xpath("p:meta/p:funding/p:award")
+    assert [(a.findtext("p:funder", namespaces=document.XPATH_NS), a.findtext("p:funder-id", namespaces=document.XPATH_NS),
+             a.findtext("p:award-id", namespaces=document.XPATH_NS)) for a in awards] == [
+        ("European Commission", "10.13039/501100000780", "101003590"), ("Austrian Science Fund", None, None)]
+    jats = result.data["jats"]
+    assert jats_validate.dtd_errors(jats, Path(jats_validate.__file__).resolve().parents[1] / "src" / "pubconv"
+                                    / "schema" / "jats") == []
+    root = jats_validate.parse(jats)
+    assert root.xpath("//trans-title-group/@xml:lang") == ["de", "fr"]
+    assert root.xpath("//trans-title-group[@xml:lang='de']/trans-subtitle/text()") == ["Ein Plan für die Schifffahrt"]
+    assert root.xpath("//trans-abstract/@xml:lang") == ["de"] and root.xpath("//trans-abstract//italic/text()") == ["fiel"]
+    groups = root.xpath("//funding-group/award-group")
+    assert [g.findtext("funding-source/institution-wrap/institution") for g in groups] == [
+        "European Commission", "Austrian Science Fund"]
+    assert root.xpath("//institution-id[@institution-id-type='doi']/text()") == ["10.13039/501100000780"]
+    assert root.xpath("//award-group/award-id/text()") == ["101003590"]
+    assert root.xpath("//funding-statement/text()")[0].startswith("Funded by the European Commission")
+    data = result.data["crossref"]
+    assert schema_errors(data) == []
+    cr = etree.fromstring(data)
+    fr = {"fr": "http://www.crossref.org/fundref.xsd"}
+    assert cr.xpath("//fr:assertion[@name='funder_name']/text()", namespaces=fr) == [
+        "European Commission", "Austrian Science Fund"]
+    assert cr.xpath("//fr:assertion[@name='funder_identifier']/text()", namespaces=fr) == [
+        "https://doi.org/10.13039/501100000780"]
+    assert cr.xpath("//fr:assertion[@name='award_number']/text()", namespaces=fr) == ["101003590"]
+
+
+@pytest.mark.parametrize("front, words", [
+    ("funding: [{funder: X, funder-id: 10.1234/not-fundref}]", "Open Funder Registry"),
+    ("funding: [{award: '12'}]", "funder"),
+    ("title-translations: {Deutsch: Titel}", "language tag"),
+    ("title-translations: [Titel]", "map languages"),
+])
+def test_bad_funding_or_translations_name_the_key(front, words, tmp_path):
+    src = tmp_path / "b.md"
+    src.write_text(f"---\ntitle: T\n{front}\n---\n\nText.\n", encoding="utf-8")
+    with pytest.raises(PubconvError) as info:
+        read(src)
+    assert info.value.code == "bad-front-matter" and words in str(info.value) and info.value.pos.line == 3

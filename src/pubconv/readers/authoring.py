@@ -28,6 +28,11 @@ Front matter keys (all optional but ``title``)::
     isbn: 978-3-16-148410-0    # this edition's ISBN (the EPUB's unique identifier)
     cover: cover.png           # the EPUB cover image, relative to the source
     smart: false               # keep straight quotes, -- and ... as typed (default: typographic)
+    title-translations:        # the title in other languages: a string, or {title, subtitle, abstract}
+      de: "Niedrigwasser auf der Donau"
+    funding:                   # a list; each a funder name, or {funder, funder-id, award}
+      - {funder: European Commission, funder-id: 10.13039/501100000780, award: "101003590"}
+    funding-statement: "..."   # as it should be printed (default: made from the list)
     source:                    # the journal issue the piece appeared in (all keys optional)
       journal: "Journal of Regional Affairs"
       volume: 34
@@ -49,7 +54,7 @@ from pathlib import Path
 import yaml
 
 from .. import metadata
-from ..document import Document, E
+from ..document import LANG, Document, E
 from lxml import etree
 
 from ..errors import PubconvError, Report, SourcePos, warn
@@ -61,7 +66,8 @@ _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 KEYS = {"series", "number", "title", "subtitle", "authors", "date", "doi", "lang", "language", "keywords",
         "abstract", "license", "licence", "publisher", "issn", "smart", "url", "copyright-holder",
-        "copyright-statement", "bibliography", "source", "isbn", "cover"}
+        "copyright-statement", "bibliography", "source", "isbn", "cover",
+        "title-translations", "funding", "funding-statement"}
 SOURCE_KEYS = ("journal", "volume", "issue", "fpage", "lpage", "elocation")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 AUTHOR_KEYS = {"name", "given", "family", "suffix", "orcid", "email", "affiliation", "affiliations", "bio", "note"}
@@ -196,6 +202,12 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
             meta.append(E("source", *parts, line=key_line.get("source")))
     if affs:
         meta.append(E("affiliations", *affs.values()))
+    translations = _translations(data.get("title-translations"), pos, key_line.get("title-translations"), markdown)
+    if translations is not None:
+        meta.append(translations)
+    funding = _funding(data.get("funding"), data.get("funding-statement"), pos, key_line)
+    if funding is not None:
+        meta.append(funding)
     title_note = "[^" in str(title)
     if title_note:  # parse the title with the body, so that a note called in it is one of the body's notes
         lines = body_text.split("\n")
@@ -340,3 +352,70 @@ def _authors(value, pos, line, path, report, affs: dict):
         if aff_ids:
             authors[-1].set("affs", " ".join(dict.fromkeys(aff_ids)))
     return authors, notes
+
+
+_FUNDER_DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(10\.13039/\S+)$", re.I)
+
+
+def _translations(value, pos, line: int | None, markdown) -> "etree._Element | None":
+    """``title-translations``: language -> a title, or a mapping with ``title``, ``subtitle``, ``abstract``."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not value:
+        raise PubconvError("'title-translations' must map languages to titles, e.g. {de: \"Titel\"}",
+                           pos("title-translations"), "bad-front-matter")
+    out = E("translations")
+    for lang, entry in value.items():
+        lang = str(lang).strip()
+        if not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,3}", lang):
+            raise PubconvError(f"'title-translations': {lang!r} is not a language tag (de, fr, pt-BR...)",
+                               pos("title-translations"), "bad-front-matter")
+        if isinstance(entry, str):
+            entry = {"title": entry}
+        if not isinstance(entry, dict) or set(map(str, entry)) - {"title", "subtitle", "abstract"} \
+                or not str(entry.get("title") or "").strip():
+            raise PubconvError(f"'title-translations' for {lang}: a title, or a mapping with title (and subtitle, "
+                               "abstract)", pos("title-translations"), "bad-front-matter")
+        builder = markdown(line or 1)
+        tr = E("translation", line=line)
+        tr.set(LANG, lang)
+        tr.append(builder.inline(str(entry["title"]), E("title")))
+        if entry.get("subtitle"):
+            tr.append(builder.inline(str(entry["subtitle"]), E("subtitle")))
+        if entry.get("abstract"):
+            blocks = builder.blocks(str(entry["abstract"]))
+            if blocks:
+                tr.append(E("abstract", *blocks))
+        out.append(tr)
+    return out
+
+
+def _funding(value, statement, pos, key_line) -> "etree._Element | None":
+    """``funding``: a list of funder names or ``{funder, funder-id, award}`` mappings; ``funding-statement``."""
+    if value is None and statement is None:
+        return None
+    if value is not None and not isinstance(value, list):
+        value = [value]
+    awards = []
+    for i, item in enumerate(value or [], 1):
+        if isinstance(item, str):
+            item = {"funder": item}
+        if not isinstance(item, dict) or set(map(str, item)) - {"funder", "funder-id", "award"} \
+                or not str(item.get("funder") or "").strip():
+            raise PubconvError(f"funding {i}: a funder name, or a mapping with funder (and funder-id, award)",
+                               pos("funding"), "bad-front-matter")
+        funder_id = None
+        if item.get("funder-id") is not None:
+            m = _FUNDER_DOI.match(str(item["funder-id"]).strip())
+            if m is None:
+                raise PubconvError(f"funding {i}: funder-id must be the funder's Open Funder Registry DOI "
+                                   f"(10.13039/...), not {item['funder-id']!r}", pos("funding"), "bad-front-matter")
+            funder_id = m.group(1)
+        awards.append(E("award", E("funder", " ".join(str(item["funder"]).split())),
+                        E("funder-id", funder_id) if funder_id else None,
+                        E("award-id", str(item["award"]).strip()) if item.get("award") is not None
+                        and str(item["award"]).strip() else None))
+    text = " ".join(str(statement).split()) if statement is not None else ""
+    if not awards and not text:
+        return None
+    return E("funding", *awards, E("statement", text) if text else None, line=key_line.get("funding"))

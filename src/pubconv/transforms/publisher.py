@@ -22,7 +22,8 @@ from ..errors import PubconvError
 
 # The order of meta's children is fixed by the schema; new ones go in their place.
 _META_ORDER = ["series", "title", "subtitle", "authors", "author-notes", "date", "doi", "publisher", "issn",
-               "license", "keywords", "abstract", "url", "copyright", "isbn", "cover", "source", "affiliations"]
+               "license", "keywords", "abstract", "url", "copyright", "isbn", "cover", "source", "affiliations",
+               "translations", "funding"]
 
 
 def _insert(meta: etree._Element, el: etree._Element) -> None:

@@ -48,8 +48,9 @@ from . import WriteOptions
 CR = "http://www.crossref.org/schema/4.4.2"
 JATS = "http://www.ncbi.nlm.nih.gov/JATS1"
 AI = "http://www.crossref.org/AccessIndicators.xsd"
+FR = "http://www.crossref.org/fundref.xsd"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-NSMAP = {None: CR, "jats": JATS, "ai": AI, "xsi": XSI}
+NSMAP = {None: CR, "jats": JATS, "ai": AI, "fr": FR, "xsi": XSI}
 SCHEMA_LOCATION = f"{CR} https://www.crossref.org/schemas/crossref4.4.2.xsd"
 
 #: Elements that hold only elements: indented on output.
@@ -58,7 +59,7 @@ ELEMENT_ONLY = frozenset(
         "doi_batch head depositor body report-paper report-paper_series_metadata report-paper_metadata "
         "series_metadata contributors person_name titles publication_date publisher publisher_item doi_data "
         "citation_list citation journal journal_metadata journal_issue journal_volume journal_article pages").split()]
-    + [f"{{{JATS}}}abstract", f"{{{AI}}}program"])
+    + [f"{{{JATS}}}abstract", f"{{{AI}}}program", f"{{{FR}}}program"])
 
 #: Crossref 4.4.2's ``language`` attribute values (ISO 639-1, as its schema lists them).
 LANGUAGES = frozenset(
@@ -175,6 +176,10 @@ def _report_paper(body, doc: Document, doi: str, url: str, report: Report) -> No
         _publication_date(md, doc)
         _publisher(md, doc)
         _item_number(md, series)
+        if doc.find("p:meta/p:funding/p:award") is not None:
+            warn(report, "crossref-funding",
+                 "Crossref schema 4.4.2 has no place for funder data on a report in a series; the deposit "
+                 "leaves it out (the JATS has it)", doc.pos(doc.find("p:meta/p:funding")))
         if doc.find("p:meta/p:license") is not None:
             # 4.4.2 has no licence in report-paper_series_metadata (5.x has); say so rather than misplace it.
             warn(report, "crossref-license",
@@ -190,6 +195,7 @@ def _report_paper(body, doc: Document, doi: str, url: str, report: Report) -> No
         _publication_date(md, doc)
         _publisher(md, doc)
         _item_number(md, series)
+        _funding(md, doc)
         _license(md, doc)
         _doi_data(md, doi, url)
         _citations(md, doc)
@@ -222,6 +228,7 @@ def _journal_article(body, doc: Document, source, doi: str, url: str, report: Re
         lpage = _source_part(source, "lpage", "last-page")
         if lpage:
             _el(pages, "last_page", lpage)
+    _funding(art, doc)
     _license(art, doc)
     _doi_data(art, doi, url)
     _citations(art, doc)
@@ -306,6 +313,23 @@ def _item_number(parent, series) -> None:
     number = _plain(series.find(q("number"))) if series is not None else ""
     if number:
         _el(_el(parent, "publisher_item"), "item_number", number[:32])
+
+
+def _funding(parent, doc: Document) -> None:
+    """FundRef: one ``fundgroup`` per award, the funder's name with its registry DOI, and the award number."""
+    awards = doc.xpath("p:meta/p:funding/p:award")
+    if not awards:
+        return
+    program = _el(parent, f"{{{FR}}}program", name="fundref")
+    for award in awards:
+        group = _el(program, f"{{{FR}}}assertion", name="fundgroup")
+        funder = _el(group, f"{{{FR}}}assertion", _plain(award.find(q("funder"))), name="funder_name")
+        funder_id = _plain(award.find(q("funder-id")))
+        if funder_id:
+            _el(funder, f"{{{FR}}}assertion", f"https://doi.org/{funder_id}", name="funder_identifier")
+        award_id = _plain(award.find(q("award-id")))
+        if award_id:
+            _el(group, f"{{{FR}}}assertion", award_id, name="award_number")
 
 
 def _license(parent, doc: Document) -> None:

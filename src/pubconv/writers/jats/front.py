@@ -28,6 +28,7 @@ from lxml import etree
 from ...document import Document, children, local, q
 from ...errors import PubconvError
 from .. import WriteOptions
+from ...namespaces import XML_LANG
 from .body import ALI, HREF, TITLE, Converter, jel, plain
 
 
@@ -59,7 +60,11 @@ ARCHIVING = TagSet(
 #: titles, bios, notes and the abstract is inline or block content, checked as it is converted.
 META_MODEL = {
     "meta": "series title subtitle authors author-notes date doi publisher issn license keywords abstract url "
-            "copyright source affiliations",
+            "copyright source affiliations isbn cover translations funding",
+    "translations": "translation",
+    "translation": "title subtitle abstract",
+    "funding": "award statement",
+    "award": "funder funder-id award-id",
     "series": "label number title journal-id journal-title",
     "copyright": "holder statement",
     "authors": "author",
@@ -215,12 +220,20 @@ def article_meta(conv: Converter, doc: Document, options: WriteOptions) -> etree
         conv.blocks(ab, abstract)
         if len(ab):
             am.append(ab)
+    for tr in doc.xpath("p:meta/p:translations/p:translation[p:abstract]"):
+        tab = jel("trans-abstract", {XML_LANG: tr.get(XML_LANG)})
+        conv.blocks(tab, tr.find(q("abstract")))
+        if len(tab):
+            am.append(tab)
     keywords = [plain(k) for k in doc.xpath("p:meta/p:keywords/p:keyword")]
     if any(keywords):
         kg = jel("kwd-group", {"kwd-group-type": "author"}, parent=am)  # the article's language is the keywords
         for kwd in keywords:
             if kwd:
                 jel("kwd", None, kwd, parent=kg)
+    fg = funding_group(doc)
+    if fg is not None:
+        am.append(fg)
     return am
 
 
@@ -245,6 +258,40 @@ def title_group(conv: Converter, doc: Document, am: etree._Element) -> None:
         conv.inline(subtitle, sub)
         if len(subtitle) or (subtitle.text or "").strip():
             group.append(subtitle)
+    trans_titles(conv, doc, group)
+
+
+def trans_titles(conv: Converter, doc: Document, group: etree._Element) -> None:
+    """``trans-title-group`` per translation (JATS 1.3: after the article title and subtitles)."""
+    for tr in doc.xpath("p:meta/p:translations/p:translation"):
+        ttg = jel("trans-title-group", {XML_LANG: tr.get(XML_LANG)}, parent=group)
+        conv.inline(jel("trans-title", parent=ttg), tr.find(q("title")))
+        if tr.find(q("subtitle")) is not None:
+            conv.inline(jel("trans-subtitle", parent=ttg), tr.find(q("subtitle")))
+
+
+def funding_group(doc: Document) -> etree._Element | None:
+    """``funding-group``: an ``award-group`` per award (JATS4R funding: the funder's registry DOI as
+    ``institution-id``), and the statement as printed."""
+    funding = doc.find("p:meta/p:funding")
+    if funding is None:
+        return None
+    fg = jel("funding-group")
+    for i, award in enumerate(funding.iterfind(q("award")), 1):
+        ag = jel("award-group", {"id": f"award-{i}"}, parent=fg)
+        wrap = jel("institution-wrap", parent=jel("funding-source", parent=ag))
+        jel("institution", None, plain(award.find(q("funder"))), parent=wrap)
+        funder_id = plain(award.find(q("funder-id")))
+        if funder_id:
+            jel("institution-id", {"institution-id-type": "doi", "vocab": "open-funder-registry",
+                                   "vocab-identifier": "10.13039/open_funder_registry"}, funder_id, parent=wrap)
+        award_id = plain(award.find(q("award-id")))
+        if award_id:
+            jel("award-id", None, award_id, parent=ag)
+    statement = plain(funding.find(q("statement")))
+    if statement:
+        jel("funding-statement", None, statement, parent=fg)
+    return fg if len(fg) else None
 
 
 def contribs(conv: Converter, doc: Document, am: etree._Element) -> None:
