@@ -2,19 +2,18 @@
 #   make demo   installs pubconv and its runtime libraries into .venv and converts the sample commentary into out/demo
 #   make test   installs the test tools too and runs the tests (make test-network: the tests that need a package index)
 # System packages are checked first, as any user can (no root needed to look): the demo needs WeasyPrint's
-# Pango/HarfBuzz, fontconfig and the text face; the tests also need Java (EPUBCheck), poppler and xmllint.
+# Pango/HarfBuzz, fontconfig and the text face; the tests also need Java (EPUBCheck), poppler, xmllint,
+# LibreOffice, Chromium and npm (Ace by DAISY).
 # As root with apt-get they are installed; otherwise the command to run is printed.
 
 PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 RUNTIME_PACKAGES = python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-texgyre
-# LibreOffice makes one of the .docx fixtures again (tests/readers/test_docx.py); tests only.
-TEST_PACKAGES    = default-jdk-headless poppler-utils libxml2-utils libreoffice-writer-nogui
+# Tests only: EPUBCheck (Java), poppler, xmllint; LibreOffice makes one of the .docx fixtures again
+# (tests/readers/test_docx.py); Chromium lays EPUB pages out and Ace by DAISY (tools/ace, from npm) checks them.
+TEST_PACKAGES    = default-jdk-headless poppler-utils libxml2-utils libreoffice-writer-nogui chromium npm
 APT_PACKAGES     = $(RUNTIME_PACKAGES) $(TEST_PACKAGES)  # all of them, as README.md lists them
-
-# The tests also lay EPUB pages out in Chromium and run Ace by DAISY (tools/ace, from npm).
-TEST_APT_PACKAGES = chromium npm
 
 .PHONY: demo test test-network sysdeps sysdeps-runtime testdeps install bench clean
 
@@ -73,6 +72,8 @@ _sysdeps:
 	  command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	  command -v xmllint >/dev/null || missing="$$missing libxml2-utils"; \
 	  command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
+	  command -v chromium >/dev/null || missing="$$missing chromium"; \
+	  command -v npm >/dev/null || missing="$$missing npm"; \
 	fi; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -94,21 +95,9 @@ _sysdeps:
 	fi
 
 # Chromium (Debian's: Ace's own browser download is switched off) and Ace by DAISY, for the EPUB tests.
-testdeps: tools/ace/node_modules/.installed
+testdeps: sysdeps tools/ace/node_modules/.installed
 
 tools/ace/node_modules/.installed: tools/ace/package.json tools/ace/package-lock.json
-	@missing=""; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
-	command -v npm >/dev/null || missing="$$missing npm"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing system packages:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  else \
-	    echo "missing system packages:$$missing"; \
-	    echo "run: sudo apt-get install -y $(TEST_APT_PACKAGES)"; exit 1; \
-	  fi; \
-	fi
 	cd tools/ace && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
