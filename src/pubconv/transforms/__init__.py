@@ -11,6 +11,7 @@ Order (``TRANSFORMS``):
 1. ``citations``  author-date citations linked to the reference list (Markdown forms only)
 2. ``floats``     figures and tables numbered in document order (Markdown forms only)
 3. ``publisher``  what the document leaves out, from ``pubconv.toml`` (every form)
+4. ``autolink``   bare URLs in running text become ``link`` elements (Markdown forms only)
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from typing import Callable
 from ..config import Config
 from ..document import Document, q
 from ..errors import Report
-from . import citations, publisher
+from . import autolink, citations, publisher
 
 #: the source forms whose trees the readers build (the XML form arrives finished)
 MARKDOWN_FORMS = frozenset({"authoring", "extracted"})
@@ -49,10 +50,16 @@ def _publisher(doc: Document, report: Report, ctx: Context) -> None:
         publisher.apply_config(doc.root, ctx.config)
 
 
+def _autolink(doc: Document, report: Report, ctx: Context) -> None:
+    if ctx.form in MARKDOWN_FORMS:
+        autolink.autolink(doc)
+
+
 TRANSFORMS: list[tuple[str, Callable[[Document, Report, Context], None]]] = [
     ("citations", _citations),
     ("floats", _floats),
     ("publisher", _publisher),
+    ("autolink", _autolink),
 ]
 
 

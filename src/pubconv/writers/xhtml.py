@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Callable, Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 from markupsafe import Markup
@@ -43,7 +43,7 @@ from markupsafe import Markup
 from .. import theme
 from ..document import Document, children, local, text_of
 from ..errors import PubconvError, Report, warn
-from . import WriteOptions
+from . import WriteOptions, typography
 
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
@@ -226,6 +226,10 @@ class _Renderer:
         build(box)
         if flush:
             self.flush_notes(box)
+        typography.smarten(box, self.lang)
+        if self.target == "pdf":
+            _glue_calls(box)
+            _break_urls(box)
         _close_empty(box)
         _break_lines(box)
         if box.text is None and not len(box):
@@ -534,6 +538,14 @@ class _Renderer:
             printed = text_of(text)
             url, doi = _t(ref, "p:url"), _t(ref, "p:doi")
             doi_url = _DOI_RESOLVER + doi if doi else ""
+            if doi and url and _is_doi_link(url, doi):
+                url = ""  # the URL is the DOI's own link: print the DOI once
+            if doi_url and doi_url not in printed:
+                # The DOI printed another way (doi:10..., dx.doi.org/10...): that text becomes the link.
+                printed_doi = re.search(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:\s*)?" + re.escape(doi), printed, re.I)
+                if printed_doi:
+                    _linkify(li, printed_doi.group(0), self, href=doi_url)
+                    doi_url = ""
             for link in (doi_url, url):
                 if not link:
                     continue
@@ -542,6 +554,8 @@ class _Renderer:
                 elif safe_href(link):
                     self.add_text(li, " ")
                     self.el(li, "a", link, href=link, class_="url")
+            if self.target == "pdf":
+                _keep_first_words(li)
         for child in children(refs):
             if local(child) not in ("heading", "ref"):
                 raise self.unknown(child, "in the references")
@@ -558,9 +572,16 @@ def _t(el: etree._Element | None, path: str) -> str:
     return (found.text or "").strip() if found is not None else ""
 
 
-def _linkify(li: etree._Element, url: str, renderer: _Renderer) -> None:
-    """Turn the first plain-text occurrence of ``url`` in ``li`` (outside any link) into a link."""
-    if not safe_href(url):
+def _is_doi_link(url: str, doi: str) -> bool:
+    """Whether ``url`` is a resolver link (doi.org, dx.doi.org) to ``doi``."""
+    m = re.match(r"^https?://(?:dx\.)?doi\.org/(.+)$", url.strip(), re.I)
+    return bool(m) and unquote(m.group(1)).lower() == doi.lower()
+
+
+def _linkify(li: etree._Element, url: str, renderer: _Renderer, href: str | None = None) -> None:
+    """Turn the first plain-text occurrence of ``url`` in ``li`` (outside any link) into a link to ``href``."""
+    href = href or url
+    if not safe_href(href):
         return
     anchor = f"{{{XHTML}}}a"
 
@@ -578,7 +599,7 @@ def _linkify(li: etree._Element, url: str, renderer: _Renderer) -> None:
             if not value or url not in value:
                 continue
             before, after = value.split(url, 1)
-            link = renderer.el(None, "a", url, href=url, class_="url")
+            link = renderer.el(None, "a", url, href=href, class_="url")
             link.tail = after
             setattr(node, slot, before)
             if slot == "text":
@@ -645,3 +666,149 @@ def _break_lines(root: etree._Element) -> None:
                                                                     "table", "thead", "tbody", "figure", "li")):
             if not (etree.QName(parent).localname == "li" and len(parent) == 1):
                 node.tail = "\n"
+
+
+# ---------------------------------------------------------------- PDF line-breaking rules
+# A typesetter's rules for the PDF, applied to the XHTML tree (target "pdf"):
+# a note call is glued to the word before it and never starts a line; adjacent
+# calls are separated; URLs break only after / . - ? &; a reference entry's
+# first line holds at least its first two words.
+
+_A = f"{{{XHTML}}}a"
+_SPAN = f"{{{XHTML}}}span"
+#: Blocks whose lines are set ragged-right when they hold a URL (a URL line cannot be justified well).
+_URL_BLOCKS = frozenset({"p", "li", "figcaption", "td", "th", "caption", "blockquote"})
+
+
+def _classes(el: etree._Element | None) -> list[str]:
+    return (el.get("class") or "").split() if el is not None and isinstance(el.tag, str) else []
+
+
+def _shallow(el: etree._Element) -> etree._Element:
+    copy = etree.Element(el.tag)
+    for key, value in el.attrib.items():
+        if key != "id":
+            copy.set(key, value)
+    return copy
+
+
+def _split_last_word(el: etree._Element) -> etree._Element | None:
+    """Move the last word of ``el`` (an inline element just before a call) into a copy of ``el``.
+
+    Returns the copy (or ``el`` itself, detached, when it holds a single word),
+    or ``None`` when ``el`` ends with a space or is not plain inline text.
+    """
+    if etree.QName(el).localname in VOID or {"footnote", "fn-call", "fn-glue"} & set(_classes(el)):
+        return None
+    if len(el):
+        last = el[-1]
+        tail = last.tail or ""
+        if tail:
+            if tail != tail.rstrip():
+                return None
+            m = re.search(r"\S+$", tail)
+            last.tail = tail[:m.start()] or None
+            copy = _shallow(el)
+            copy.text = m.group(0)
+            return copy
+        inner = _split_last_word(last)
+        if inner is None:
+            return None
+        copy = _shallow(el)
+        copy.append(inner)
+        return copy
+    text = el.text or ""
+    if not text.strip() or text != text.rstrip():
+        return None
+    m = re.search(r"\S+$", text)
+    if m.start() == 0:
+        el.getparent().remove(el)  # one word: the element itself moves (el.tail is empty: a call follows)
+        return el
+    el.text = text[:m.start()]
+    copy = _shallow(el)
+    copy.text = m.group(0)
+    return copy
+
+
+def _glue_calls(root: etree._Element) -> None:
+    """Wrap each note call (with the word before it, its note, and calls right after it) in ``span.fn-glue``.
+
+    The glue is ``white-space: nowrap`` in print.css, so the line can break
+    neither before a call nor between adjacent calls, which get a separator
+    (``span.fn-sep``).  A space typed before a call is dropped.
+    """
+    for call in list(root.iter(_A)):
+        if "fn-call" not in _classes(call) or "fn-glue" in _classes(call.getparent()):
+            continue
+        parent = call.getparent()
+        members, last = [call], call
+        while True:
+            nxt = last.getnext()
+            if nxt is not None and nxt.tag == _SPAN and "footnote" in _classes(nxt) and not last.tail:
+                members.append(nxt)
+            elif nxt is not None and nxt.tag == _A and "fn-call" in _classes(nxt) and not (last.tail or "").strip():
+                last.tail = None
+                sep = etree.Element(_SPAN)
+                sep.set("class", "fn-sep")
+                sep.text = ","
+                members.append(sep)
+                members.append(nxt)
+            else:
+                break
+            last = nxt
+        tail, last.tail = last.tail, None
+        glue = etree.Element(_SPAN)
+        glue.set("class", "fn-glue")
+        prev = call.getprevious()
+        before = (parent.text if prev is None else prev.tail) or ""
+        stripped = before.rstrip()
+        word = re.search(r"\S+$", stripped)
+        if word:
+            glue.text = word.group(0)
+            stripped = stripped[:word.start()]
+        if prev is None:
+            parent.text = stripped or None
+        else:
+            prev.tail = stripped or None
+            if not word and not stripped:
+                moved = _split_last_word(prev)
+                if moved is not None:
+                    glue.append(moved)
+        index = parent.index(call)
+        for member in members:
+            glue.append(member)
+        glue.tail = tail
+        parent.insert(index, glue)
+
+
+def _break_urls(root: etree._Element) -> None:
+    """URL link texts get break opportunities after ``/ . - ? &``; their block is set ragged-right."""
+    for a in root.iter(_A):
+        if len(a) or not a.text or not typography.looks_like_url(a.text):
+            continue
+        a.text = typography.url_breaks(a.text)
+        # WeasyPrint 70 breaks such a line after its *first* word when the URL cannot start on it
+        # and the only break before it is the space ending the text before the link ("Gul," alone
+        # on a line).  With that space inside the link, the break is the link's own and lands right.
+        prev = a.getprevious()
+        before = a.getparent().text if prev is None else prev.tail
+        if before and before[-1] == " ":
+            if prev is None:
+                a.getparent().text = before[:-1]
+            else:
+                prev.tail = before[:-1]
+            a.text = " " + a.text
+        if "url" not in _classes(a):
+            a.set("class", " ".join(_classes(a) + ["url"]))
+        for block in a.iterancestors():
+            name = etree.QName(block).localname
+            if name in _URL_BLOCKS or "fn-p" in _classes(block) or "fn-li" in _classes(block):
+                if "has-url" not in _classes(block):
+                    block.set("class", " ".join(_classes(block) + ["has-url"]))
+                break
+
+
+def _keep_first_words(li: etree._Element) -> None:
+    """A reference entry never breaks after its first word ("Ignatius," alone on a line)."""
+    if li.text:
+        li.text = re.sub(r"^(\s*\S+)[ \t\n]+(?=\S)", "\\1\u00a0", li.text, count=1)
