@@ -43,7 +43,7 @@ from markupsafe import Markup
 from .. import theme
 from ..document import Document, children, local, text_of
 from ..errors import PubconvError, Report, warn
-from . import WriteOptions, typography
+from . import WriteOptions, imprint, typography
 
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
@@ -131,14 +131,27 @@ def label(key: str, lang: str) -> str:
     return _LABELS[_base_lang(lang)][key]
 
 
+#: Words a running head may not end on (it would read as cut mid-phrase: "...the U.S. and the...").
+_DANGLING = frozenset("""a an and as at by for from in into of on or the to with its their his her our
+    versus vs between about under over than that which who whose
+    und der die das den dem des ein eine für mit von zu im am auf aus bei
+    et le la les un une des du de pour avec sur dans en au aux""".split())
+
+
 def short_title(title: str, limit: int = 60) -> str:
-    """A running-header title: the main title before a colon, cut at a word if still long."""
+    """A running-header title: the main title before a colon, cut at a word if still long.
+
+    A cut title ends on a word that closes a phrase: trailing articles,
+    conjunctions and prepositions go with the cut, and an ellipsis marks it.
+    """
     title = " ".join(title.split())
     if len(title) > limit and ":" in title:
         title = title.split(":", 1)[0].strip()
     if len(title) > limit:
-        cut = title[:limit].rsplit(" ", 1)[0].rstrip(",;:–—- ")
-        title = cut + "…"
+        words = title[:limit + 1].split(" ")[:-1] if title[limit:limit + 1] != " " else title[:limit].split(" ")
+        while len(words) > 1 and (words[-1].lower().strip(",;:–—-") in _DANGLING or not words[-1].strip(",;:–—-")):
+            words.pop()
+        title = " ".join(words).rstrip(",;:–—- ") + "…"
     return title
 
 
@@ -291,7 +304,10 @@ class _Renderer:
             "target": self.target,
             "lang": self.lang,
             "title_text": " ".join(doc.title.split()),
-            "short_title": short_title(doc.title),
+            "short_title": typography.smarten_text(_t(meta, "p:short-title") or short_title(doc.title), "",
+                                                   typography.quotes_for(self.lang)),
+            "imprint": imprint.imprint(doc, format_date(date.get("iso"), date.get("season"), self.lang)
+                                       if date is not None else ""),
             "running_head": running_head,
             "series": {"label": series_label, "number": series_number, "title": _t(series, "p:title")},
             "title": title,
