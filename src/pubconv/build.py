@@ -62,6 +62,10 @@ def _theme_fingerprint(override: Path | None) -> str:
             for f in sorted(folder.rglob("*")):
                 if f.is_file():
                     h.update(str(f.relative_to(folder)).encode() + b"\0" + f.read_bytes())
+    # The installed fonts decide the PDF too (a new font version, a face installed or removed).
+    from .writers.pdf.fonts import fingerprint as fonts_fingerprint
+
+    h.update(fonts_fingerprint().encode())
     return h.hexdigest()
 
 

@@ -243,6 +243,7 @@ class _Renderer:
         if self.target == "pdf":
             _glue_calls(box)
             _break_urls(box)
+            _set_direction(box)
         _close_empty(box)
         _break_lines(box)
         if box.text is None and not len(box):
@@ -828,3 +829,23 @@ def _keep_first_words(li: etree._Element) -> None:
     """A reference entry never breaks after its first word ("Ignatius," alone on a line)."""
     if li.text:
         li.text = re.sub(r"^(\s*\S+)[ \t\n]+(?=\S)", "\\1\u00a0", li.text, count=1)
+
+
+_DIR_BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption", "td", "th"})
+
+
+def _set_direction(root: etree._Element) -> None:
+    """``dir="rtl"`` on each block whose first strong character is right-to-left (Arabic, Hebrew, Urdu...)."""
+    import unicodedata
+
+    for node in root.iter():
+        if not isinstance(node.tag, str):
+            continue
+        if etree.QName(node).localname not in _DIR_BLOCKS and "fn-p" not in _classes(node):
+            continue
+        for ch in "".join(node.itertext()):
+            kind = unicodedata.bidirectional(ch)
+            if kind in ("L", "R", "AL"):
+                if kind != "L":
+                    node.set("dir", "rtl")
+                break

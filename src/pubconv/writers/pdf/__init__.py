@@ -54,6 +54,11 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
     images = check_resources(doc, options)
     html = _xhtml.render(doc, options, report, target="pdf")
     css = theme.read_style("print.css", options.theme_dir)
+    from lxml import etree
+
+    from . import fonts as _fonts
+
+    _fonts.check(doc, etree.fromstring(html.encode("utf-8")), css)
 
     from . import fetch as _pdf_fetch, notes as _pdf_notes  # these import WeasyPrint
 
@@ -64,7 +69,7 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
     rendered = _pdf_notes.render_with_notes(doc, html, css + "\n" + page_css, fetcher,
                                             styles_dirs[0], variant, report)
     _set_metadata(rendered, doc)
-    return rendered.write_pdf(**_pdf_options(variant))
+    return rendered.write_pdf(finisher=_finisher(options), **_pdf_options(variant))
 
 
 # ---------------------------------------------------------------- options
@@ -99,16 +104,65 @@ def page_style(options: WriteOptions) -> str:
         raise PubconvError(f"paper size {paper!r} is neither a name ({', '.join(PAPER_NAMES.values())}) "
                            "nor two lengths such as '170mm 240mm'", None, "bad-option")
     rules = [f"size: {size};"]
+    bleed = bleed_of(options)
+    if bleed:
+        # With marks, WeasyPrint's bleed also holds the marks (drawn from the sheet's edge over half
+        # of it): it gets the bleed plus a slug of the same width and 6mm, so the marks end 3mm
+        # outside the bleed; the finisher sets the PDF's BleedBox to the bleed asked for.
+        if options.crop_marks:
+            rules.append(f"bleed: {2 * _points(bleed) + _points(MARKS_SLUG):.3f}pt;")
+        else:
+            rules.append(f"bleed: {bleed};")
+    if options.crop_marks:
+        rules.append("marks: crop cross;")
+    css = "@page { " + " ".join(rules) + " }\n"
+    if options.pdf_variant and options.pdf_variant.strip().lower().startswith("pdf/x"):
+        # Print-shop PDF: black is K only, never four-colour black.
+        css += ":root { --ink: device-cmyk(0 0 0 1); }\n"
+        # The short rule above the notes is a gradient, which WeasyPrint paints in RGB even with a CMYK
+        # output intent: a plain full-width rule instead.
+        css += "@page { @footnote { border-image: none; border-top: 0.5pt solid device-cmyk(0 0 0 0.4); } }\n"
+    return css
+
+
+#: The room between the bleed and the sheet's edge that crop marks need (see page_style).
+MARKS_SLUG = "6mm"
+
+
+def bleed_of(options: WriteOptions) -> str | None:
+    """The bleed asked for (``3mm`` when crop marks are asked for without one), checked; ``None`` if none."""
     bleed = options.bleed.strip() if options.bleed else None
     if options.crop_marks and not bleed:
         bleed = DEFAULT_MARKS_BLEED
-    if bleed:
-        if not _BLEED.match(bleed):
-            raise PubconvError(f"bleed {bleed!r} is not a length such as '3mm'", None, "bad-option")
-        rules.append(f"bleed: {bleed};")
-    if options.crop_marks:
-        rules.append("marks: crop cross;")
-    return "@page { " + " ".join(rules) + " }\n"
+    if bleed and not _BLEED.match(bleed):
+        raise PubconvError(f"bleed {bleed!r} is not a length such as '3mm'", None, "bad-option")
+    return bleed
+
+
+_UNITS_PT = {"mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, "pt": 1.0, "pc": 12.0, "px": 0.75}
+
+
+def _points(length: str) -> float:
+    m = re.match(r"^(\d+(?:\.\d+)?)(mm|cm|in|pt|pc|px)$", length)
+    return float(m.group(1)) * _UNITS_PT[m.group(2)]
+
+
+def _finisher(options: WriteOptions):
+    """What WeasyPrint's PDF needs before it is written: the true BleedBox, uncompressed XMP for every build."""
+    bleed = bleed_of(options)
+    bleed_pt = _points(bleed) if bleed else None
+
+    def finish(document, pdf) -> None:
+        if "Metadata" not in pdf.catalog:  # plain PDFs: WeasyPrint writes XMP only for PDF/A, /UA, /X
+            document.metadata.include_in_pdf(pdf, None, None, None, False)
+        if bleed_pt is None:
+            return
+        for obj in pdf.objects:
+            if isinstance(obj, dict) and obj.get("Type") == "/Page" and "TrimBox" in obj:
+                left, top, right, bottom = (float(v) for v in obj["TrimBox"])
+                obj["BleedBox"] = type(obj["TrimBox"])([left - bleed_pt, top - bleed_pt,
+                                                        right + bleed_pt, bottom + bleed_pt])
+    return finish
 
 
 # ---------------------------------------------------------------- resources
@@ -153,7 +207,9 @@ def document_dates(doc: Document) -> tuple[str | None, str | None]:
 
 
 def _set_metadata(rendered, doc: Document) -> None:
-    meta = rendered.metadata
+    from .xmp import PubconvMetadata
+
+    rendered.metadata = meta = PubconvMetadata.from_document(rendered.metadata, doc)
     meta.title = " ".join(doc.title.split())
     # Given then family name, as printed.
     meta.authors = [
