@@ -9,6 +9,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 APT_PACKAGES = python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-texgyre \
+               fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji \
                default-jdk-headless poppler-utils libxml2-utils
 
 .PHONY: demo test sysdeps install bench clean
@@ -36,6 +37,9 @@ sysdeps:
 	ldconfig -p | grep -q 'libpangoft2-1.0.so' || missing="$$missing libpangoft2-1.0-0"; \
 	ldconfig -p | grep -q 'libharfbuzz-subset.so' || missing="$$missing libharfbuzz-subset0"; \
 	fc-list 2>/dev/null | grep -q 'TeX Gyre Pagella' || missing="$$missing fonts-texgyre"; \
+	fc-list 2>/dev/null | grep -q 'Noto Serif Devanagari' || missing="$$missing fonts-noto-core"; \
+	fc-list 2>/dev/null | grep -q 'Noto Serif CJK' || missing="$$missing fonts-noto-cjk"; \
+	fc-list 2>/dev/null | grep -q 'Noto Color Emoji' || missing="$$missing fonts-noto-color-emoji"; \
 	command -v java >/dev/null && command -v javac >/dev/null || missing="$$missing default-jdk-headless"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v xmllint >/dev/null || missing="$$missing libxml2-utils"; \

@@ -767,7 +767,7 @@ def _glue_calls(root: etree._Element) -> None:
                 last.tail = None
                 sep = etree.Element(_SPAN)
                 sep.set("class", "fn-sep")
-                sep.text = ","
+                sep.text = "\u2060,\u2060"
                 members.append(sep)
                 members.append(nxt)
             else:
@@ -781,8 +781,16 @@ def _glue_calls(root: etree._Element) -> None:
         stripped = before.rstrip()
         word = re.search(r"\S+$", stripped)
         if word:
-            glue.text = word.group(0)
+            # U+2060 WORD JOINER: no line break between the word and the call (nowrap on the span
+            # would trip WeasyPrint 70, which then breaks the line at its first space instead).
+            glue.text = word.group(0) + "\u2060"
             stripped = stripped[:word.start()]
+            if stripped.endswith(" "):
+                # The space before the word goes inside the glue: WeasyPrint 70 mis-breaks a line
+                # whose only break before an inline box is the space ending the text before it
+                # (it breaks at the line's first space instead; the same for URL links below).
+                glue.text = " " + glue.text
+                stripped = stripped[:-1]
         if prev is None:
             parent.text = stripped or None
         else:
@@ -791,6 +799,7 @@ def _glue_calls(root: etree._Element) -> None:
                 moved = _split_last_word(prev)
                 if moved is not None:
                     glue.append(moved)
+                    moved.tail = "\u2060"
         index = parent.index(call)
         for member in members:
             glue.append(member)
