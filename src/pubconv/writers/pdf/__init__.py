@@ -54,11 +54,9 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
     images = check_resources(doc, options)
     html = _xhtml.render(doc, options, report, target="pdf")
     css = theme.read_style("print.css", options.theme_dir)
-    from lxml import etree
-
     from . import fonts as _fonts
 
-    _fonts.check(doc, etree.fromstring(html.encode("utf-8")), css)
+    _fonts.check(doc, html, css)
 
     from . import fetch as _pdf_fetch, notes as _pdf_notes  # these import WeasyPrint
 

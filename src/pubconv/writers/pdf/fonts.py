@@ -13,12 +13,11 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import html as htmllib
 import re
 import shutil
 import subprocess
 import unicodedata
-
-from lxml import etree
 
 from ...document import Document
 from ...errors import PubconvError
@@ -131,7 +130,15 @@ def _ignorable(ch: str) -> bool:
         0xFE00 <= ord(ch) <= 0xFE0F or 0xE0100 <= ord(ch) <= 0xE01EF
 
 
-def check(doc: Document, html_root: etree._Element, css: str) -> None:
+def printed_chars(html: str) -> set[str]:
+    """The distinct characters of the text of an XHTML document (tags and attributes left out)."""
+    chars = set(re.sub(r"<[^>]*>", "", html))
+    if "&" in chars:  # entities: the few the serializer writes, and numeric ones
+        chars |= set(htmllib.unescape("".join(re.findall(r"&#?\w+;", html))))
+    return {ch for ch in chars if not _ignorable(ch)}
+
+
+def check(doc: Document, html: str, css: str) -> None:
     """Raise ``missing-font`` / ``missing-glyph`` before layout; silent when fontconfig is absent."""
     if shutil.which("fc-list") is None:
         return
@@ -143,7 +150,7 @@ def check(doc: Document, html_root: etree._Element, css: str) -> None:
         how = f"install the Debian package {package}" if package else "install it"
         raise PubconvError(f"the theme's text face {face!r} is not installed ({how}); "
                            "the PDF would silently be set in another font", None, "missing-font")
-    chars = {ch for ch in "".join(html_root.itertext()) if not _ignorable(ch)}
+    chars = printed_chars(html)
     if face_cov is not None:
         chars = {ch for ch in chars if ord(ch) not in face_cov}
     if not chars:
