@@ -54,7 +54,7 @@ ARCHIVING = TagSet(
 #: Elements of ``meta`` this writer knows, by parent; anything else is an error.  The content of
 #: titles, bios, notes and the abstract is inline or block content, checked as it is converted.
 META_MODEL = {
-    "meta": "series title subtitle authors author-notes date doi publisher issn license keywords abstract",
+    "meta": "series title subtitle short-title authors author-notes date doi publisher issn license keywords abstract",
     "series": "label number title",
     "authors": "author",
     "author": "name orcid email affiliation bio",
@@ -189,6 +189,10 @@ def title_group(conv: Converter, doc: Document, am: etree._Element) -> None:
         conv.inline(subtitle, sub)
         if len(subtitle) or (subtitle.text or "").strip():
             group.append(subtitle)
+    short = doc.find("p:meta/p:short-title")
+    if short is not None and (short.text or "").strip():
+        # The running head's title (JATS4R: alt-title with alt-title-type="running-head").
+        jel("alt-title", {"alt-title-type": "running-head"}, " ".join(short.text.split()), parent=group)
 
 
 def contribs(conv: Converter, doc: Document, am: etree._Element) -> None:
