@@ -287,3 +287,42 @@ def test_short_title_is_cut_where_a_phrase_closes():
 def test_url_breaks():
     assert typography.url_breaks("https://a.example.org/x-y?p=1&q=2") == \
         "https://\u200ba.\u200bexample.\u200borg/\u200bx-\u200by?\u200bp=1&\u200bq=2"
+
+
+# ---------------------------------------------------------------- justification
+
+
+def body_gaps(data: bytes, tmp: Path) -> list[float]:
+    """Word gaps in em of the body lines (11pt words, full lines) except the running head."""
+    gaps = []
+    for page in lines_of(data, tmp):
+        for line in page[1:]:
+            if len(line) > 4 and all(10.5 <= w[4] - w[2] <= 12.5 for w in line):
+                gaps.extend((b[1] - a[3]) / 11 for a, b in zip(line, line[1:]))
+    return sorted(gaps)
+
+
+def test_no_body_line_opens_up(accidents, tmp_path):
+    gaps = body_gaps(accidents, tmp_path)
+    assert gaps[-1] < 1.0, gaps[-5:]
+
+
+def test_sample_justification_is_tight(tmp_path):
+    gaps = body_gaps(build(ROOT / "fixtures" / "sample" / "comment-118.md"), tmp_path)
+    assert gaps[len(gaps) // 2] <= 0.33 and gaps[int(len(gaps) * 0.95)] <= 0.55, gaps[-10:]
+
+
+def test_seed_lines_after_calls_are_whole(seed_path, tmp_path):
+    # On the seed, WeasyPrint alone ended a line at the first hyphenation point after a note
+    # call ("improved.¹¹ How-"), leaving a line of two words spread over the measure.
+    gaps = body_gaps(build(seed_path), tmp_path)
+    assert gaps[-1] < 1.0, gaps[-5:]
+
+
+def test_fonts_decide_rebuilds(monkeypatch):
+    from pubconv import build as build_mod
+    from pubconv.writers.pdf import fonts
+
+    before = build_mod._theme_fingerprint(None)
+    monkeypatch.setattr(fonts, "fingerprint", lambda: "another set of fonts")
+    assert build_mod._theme_fingerprint(None) != before

@@ -803,6 +803,10 @@ def _glue_calls(root: etree._Element) -> None:
         index = parent.index(call)
         for member in members:
             glue.append(member)
+        if tail and tail[0] == " ":
+            # And the space after the note goes inside too: with the break after a note only in the
+            # text that follows, WeasyPrint 70 ends the line at that text's *next* break ("¹¹ How-").
+            last.tail, tail = " ", tail[1:] or None
         glue.tail = tail
         parent.insert(index, glue)
 
