@@ -23,7 +23,7 @@ file wins.  Shape (every key optional)::
 
     [pdf]
     paper = "A4"                    # A4, Letter, or a CSS size such as "170mm 240mm"
-    variant = "pdf/a-3b"            # or "pdf/ua-1"
+    variant = "pdf/a-3b"            # or "pdf/ua-1", "pdf/x-4"
     bleed = "3mm"
     crop-marks = true
 
