@@ -64,7 +64,7 @@ _SCHEMA: dict[str, dict[str, type]] = {
 }
 _SERIES_KEYS = {"title": _STR, "issn": _STR, "print-issn": _STR, "article-type": _STR}
 _ISSN = re.compile(r"^\d{4}-\d{3}[\dX]$")
-PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1", "pdf/x-4")
 
 
 @dataclass(frozen=True)

@@ -229,9 +229,10 @@ def test_bleed_and_crop_marks(complete_intermediate, tmp_path):
     from PIL import Image
 
     image = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
-    # The sheet's corner outside the trim box (12mm of bleed and slug) holds the marks.
-    side = int(image.width * 12 / (210 + 24))
-    corner = image.crop((0, 0, side, side))
+    # The sheet's corner outside the trim box (12mm of bleed and slug) holds the marks; the
+    # horizontal crop mark runs along the trim box's top edge, from the sheet's edge.
+    side = image.width * 12 / (210 + 24)
+    corner = image.crop((0, 0, int(side) - 1, int(side) + 3))
     assert corner.getextrema()[0] < 200
 
 
