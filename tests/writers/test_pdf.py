@@ -242,6 +242,8 @@ def test_pdf_a_3b(complete_intermediate):
         meta = pdf_file.open_metadata()
         assert meta.get("pdfaid:part") == "3" and meta.get("pdfaid:conformance") == "B"
         assert "/OutputIntents" in pdf_file.Root
+        # PDF/A forbids a filtered metadata stream (veraPDF 6.6.2.1).
+        assert "/Filter" not in pdf_file.Root.Metadata
 
 
 def test_pdf_ua_1_is_tagged(complete_intermediate):
@@ -260,7 +262,7 @@ def test_unknown_variant_is_an_option_error(complete_intermediate):
     assert err.value.code == "bad-option"
 
 
-@pytest.mark.parametrize("variant", [None, "pdf/a-3b", "pdf/ua-1"])
+@pytest.mark.parametrize("variant", [None, "pdf/a-3b", "pdf/ua-1", "pdf/x-4"])
 def test_two_runs_same_bytes(complete_intermediate, variant):
     assert write(complete_intermediate, pdf_variant=variant) == write(complete_intermediate, pdf_variant=variant)
 

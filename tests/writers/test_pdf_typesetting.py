@@ -326,3 +326,15 @@ def test_fonts_decide_rebuilds(monkeypatch):
     before = build_mod._theme_fingerprint(None)
     monkeypatch.setattr(fonts, "fingerprint", lambda: "another set of fonts")
     assert build_mod._theme_fingerprint(None) != before
+
+
+def test_hyphenation_follows_language_and_region(tmp_path):
+    # The region reaches <html lang>, and WeasyPrint picks Pyphen's dictionary for it.
+    import pyphen
+
+    source = ACCIDENTS.read_text().replace("lang: en-US", "lang: en-GB")
+    (tmp_path / "gb.md").write_text(source)
+    (tmp_path / "pubconv.toml").write_text((ACCIDENTS.parent / "pubconv.toml").read_text())
+    html = xhtml.render(api.read(tmp_path / "gb.md"), WriteOptions(), Collector(), target="pdf")
+    assert 'lang="en-GB"' in html
+    assert pyphen.Pyphen(lang="en_GB").inserted("knowledge") != pyphen.Pyphen(lang="en_US").inserted("knowledge")

@@ -43,7 +43,7 @@ from markupsafe import Markup
 from .. import theme
 from ..document import Document, children, local, text_of
 from ..errors import PubconvError, Report, warn
-from . import WriteOptions, imprint, typography
+from . import WriteOptions, imprint, print_rules, typography
 
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
@@ -241,9 +241,7 @@ class _Renderer:
             self.flush_notes(box)
         typography.smarten(box, self.lang)
         if self.target == "pdf":
-            _glue_calls(box)
-            _break_urls(box)
-            _set_direction(box)
+            print_rules.apply(box)
         _close_empty(box)
         _break_lines(box)
         if box.text is None and not len(box):
@@ -572,7 +570,7 @@ class _Renderer:
                     self.add_text(li, " ")
                     self.el(li, "a", link, href=link, class_="url")
             if self.target == "pdf":
-                _keep_first_words(li)
+                print_rules.keep_first_words(li)
         for child in children(refs):
             if local(child) not in ("heading", "ref"):
                 raise self.unknown(child, "in the references")
@@ -684,181 +682,3 @@ def _break_lines(root: etree._Element) -> None:
             if not (etree.QName(parent).localname == "li" and len(parent) == 1):
                 node.tail = "\n"
 
-
-# ---------------------------------------------------------------- PDF line-breaking rules
-# A typesetter's rules for the PDF, applied to the XHTML tree (target "pdf"):
-# a note call is glued to the word before it and never starts a line; adjacent
-# calls are separated; URLs break only after / . - ? &; a reference entry's
-# first line holds at least its first two words.
-
-_A = f"{{{XHTML}}}a"
-_SPAN = f"{{{XHTML}}}span"
-#: Blocks whose lines are set ragged-right when they hold a URL (a URL line cannot be justified well).
-_URL_BLOCKS = frozenset({"p", "li", "figcaption", "td", "th", "caption", "blockquote"})
-
-
-def _classes(el: etree._Element | None) -> list[str]:
-    return (el.get("class") or "").split() if el is not None and isinstance(el.tag, str) else []
-
-
-def _shallow(el: etree._Element) -> etree._Element:
-    copy = etree.Element(el.tag)
-    for key, value in el.attrib.items():
-        if key != "id":
-            copy.set(key, value)
-    return copy
-
-
-def _split_last_word(el: etree._Element) -> etree._Element | None:
-    """Move the last word of ``el`` (an inline element just before a call) into a copy of ``el``.
-
-    Returns the copy (or ``el`` itself, detached, when it holds a single word),
-    or ``None`` when ``el`` ends with a space or is not plain inline text.
-    """
-    if etree.QName(el).localname in VOID or {"footnote", "fn-call", "fn-glue"} & set(_classes(el)):
-        return None
-    if len(el):
-        last = el[-1]
-        tail = last.tail or ""
-        if tail:
-            if tail != tail.rstrip():
-                return None
-            m = re.search(r"\S+$", tail)
-            last.tail = tail[:m.start()] or None
-            copy = _shallow(el)
-            copy.text = m.group(0)
-            return copy
-        inner = _split_last_word(last)
-        if inner is None:
-            return None
-        copy = _shallow(el)
-        copy.append(inner)
-        return copy
-    text = el.text or ""
-    if not text.strip() or text != text.rstrip():
-        return None
-    m = re.search(r"\S+$", text)
-    if m.start() == 0:
-        el.getparent().remove(el)  # one word: the element itself moves (el.tail is empty: a call follows)
-        return el
-    el.text = text[:m.start()]
-    copy = _shallow(el)
-    copy.text = m.group(0)
-    return copy
-
-
-def _glue_calls(root: etree._Element) -> None:
-    """Wrap each note call (with the word before it, its note, and calls right after it) in ``span.fn-glue``.
-
-    The glue is ``white-space: nowrap`` in print.css, so the line can break
-    neither before a call nor between adjacent calls, which get a separator
-    (``span.fn-sep``).  A space typed before a call is dropped.
-    """
-    for call in list(root.iter(_A)):
-        if "fn-call" not in _classes(call) or "fn-glue" in _classes(call.getparent()):
-            continue
-        parent = call.getparent()
-        members, last = [call], call
-        while True:
-            nxt = last.getnext()
-            if nxt is not None and nxt.tag == _SPAN and "footnote" in _classes(nxt) and not last.tail:
-                members.append(nxt)
-            elif nxt is not None and nxt.tag == _A and "fn-call" in _classes(nxt) and not (last.tail or "").strip():
-                last.tail = None
-                sep = etree.Element(_SPAN)
-                sep.set("class", "fn-sep")
-                sep.text = "\u2060,\u2060"
-                members.append(sep)
-                members.append(nxt)
-            else:
-                break
-            last = nxt
-        tail, last.tail = last.tail, None
-        glue = etree.Element(_SPAN)
-        glue.set("class", "fn-glue")
-        prev = call.getprevious()
-        before = (parent.text if prev is None else prev.tail) or ""
-        stripped = before.rstrip()
-        word = re.search(r"\S+$", stripped)
-        if word:
-            # U+2060 WORD JOINER: no line break between the word and the call (nowrap on the span
-            # would trip WeasyPrint 70, which then breaks the line at its first space instead).
-            glue.text = word.group(0) + "\u2060"
-            stripped = stripped[:word.start()]
-            if stripped.endswith(" "):
-                # The space before the word goes inside the glue: WeasyPrint 70 mis-breaks a line
-                # whose only break before an inline box is the space ending the text before it
-                # (it breaks at the line's first space instead; the same for URL links below).
-                glue.text = " " + glue.text
-                stripped = stripped[:-1]
-        if prev is None:
-            parent.text = stripped or None
-        else:
-            prev.tail = stripped or None
-            if not word and not stripped:
-                moved = _split_last_word(prev)
-                if moved is not None:
-                    glue.append(moved)
-                    moved.tail = "\u2060"
-        index = parent.index(call)
-        for member in members:
-            glue.append(member)
-        if tail and tail[0] == " ":
-            # And the space after the note goes inside too: with the break after a note only in the
-            # text that follows, WeasyPrint 70 ends the line at that text's *next* break ("¹¹ How-").
-            last.tail, tail = " ", tail[1:] or None
-        glue.tail = tail
-        parent.insert(index, glue)
-
-
-def _break_urls(root: etree._Element) -> None:
-    """URL link texts get break opportunities after ``/ . - ? &``; their block is set ragged-right."""
-    for a in root.iter(_A):
-        if len(a) or not a.text or not typography.looks_like_url(a.text):
-            continue
-        a.text = typography.url_breaks(a.text)
-        # WeasyPrint 70 breaks such a line after its *first* word when the URL cannot start on it
-        # and the only break before it is the space ending the text before the link ("Gul," alone
-        # on a line).  With that space inside the link, the break is the link's own and lands right.
-        prev = a.getprevious()
-        before = a.getparent().text if prev is None else prev.tail
-        if before and before[-1] == " ":
-            if prev is None:
-                a.getparent().text = before[:-1]
-            else:
-                prev.tail = before[:-1]
-            a.text = " " + a.text
-        if "url" not in _classes(a):
-            a.set("class", " ".join(_classes(a) + ["url"]))
-        for block in a.iterancestors():
-            name = etree.QName(block).localname
-            if name in _URL_BLOCKS or "fn-p" in _classes(block) or "fn-li" in _classes(block):
-                if "has-url" not in _classes(block):
-                    block.set("class", " ".join(_classes(block) + ["has-url"]))
-                break
-
-
-def _keep_first_words(li: etree._Element) -> None:
-    """A reference entry never breaks after its first word ("Ignatius," alone on a line)."""
-    if li.text:
-        li.text = re.sub(r"^(\s*\S+)[ \t\n]+(?=\S)", "\\1\u00a0", li.text, count=1)
-
-
-_DIR_BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption", "td", "th"})
-
-
-def _set_direction(root: etree._Element) -> None:
-    """``dir="rtl"`` on each block whose first strong character is right-to-left (Arabic, Hebrew, Urdu...)."""
-    import unicodedata
-
-    for node in root.iter():
-        if not isinstance(node.tag, str):
-            continue
-        if etree.QName(node).localname not in _DIR_BLOCKS and "fn-p" not in _classes(node):
-            continue
-        for ch in "".join(node.itertext()):
-            kind = unicodedata.bidirectional(ch)
-            if kind in ("L", "R", "AL"):
-                if kind != "L":
-                    node.set("dir", "rtl")
-                break

@@ -13,8 +13,12 @@ promises (issue 3, ``docs/pdf.md``):
 * title block on page 1, running header from page 2, page numbers;
 * metadata (title, authors, subject, keywords, language, dates from the
   document or ``SOURCE_DATE_EPOCH``, never the clock) and an outline;
-* ``options.paper``, ``options.pdf_variant`` (``pdf/a-3b``, ``pdf/ua-1``...),
-  ``options.bleed`` and ``options.crop_marks``;
+* ``options.paper``, ``options.pdf_variant`` (``pdf/a-3b``, ``pdf/ua-1``, ``pdf/x-4``...),
+  ``options.bleed`` (the PDF's BleedBox is exactly that) and ``options.crop_marks``
+  (drawn outside the bleed);
+* the publisher's facts in the XMP of every build (``xmp``), never compressed;
+* no silent font fallback (``fonts``): a missing text face or a character no
+  installed font has is an error;
 * resources: only the theme's files and files inside ``doc.base_dir``.  Every
   image is checked before rendering, where its source line is known
   (``missing-resource``, ``remote-resource``, ``outside-resource``,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from xml.etree.ElementTree import Element, SubElement, fromstring, register_namespace, tostring
+from xml.etree.ElementTree import SubElement, fromstring, register_namespace, tostring
 
 from weasyprint.pdf.metadata import NS, DocumentMetadata
 
