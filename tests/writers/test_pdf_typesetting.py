@@ -224,13 +224,13 @@ def test_pdf_x4_with_a_5mm_bleed_and_marks_outside_it(tmp_path):
 def test_every_script_has_a_face(mixed):
     with pikepdf.open(BytesIO(mixed)) as doc:
         names = {str(f.get("/BaseFont")).split("+", 1)[-1] for p in doc.pages for f in p.resources.Font.values()}
-    for face in ("Devanagari", "Bengali", "Sinhala", "CJK", "Emoji", "Arabic", "Hebrew", "Tamil", "Thai"):
+    for face in ("Devanagari", "Bengali", "Sinhala", "CJK", "Emoji", "Nastaliq-Urdu", "Hebrew", "Tamil", "Thai"):
         assert any(face in n for n in names), (face, names)
 
 
 def test_rtl_paragraphs_are_set_right_to_left():
     html = xhtml.render(api.read(MIXED), WriteOptions(), Collector(), target="pdf")
-    assert html.count('dir="rtl"') == 2
+    assert html.count('dir="rtl"') == 2 and html.count('lang="ur"') == 1  # Urdu, then Hebrew
 
 
 def test_a_character_no_font_has_is_an_error(monkeypatch):

@@ -7,7 +7,8 @@
   hyphen, and the block holding one is set ragged-right;
 * :func:`keep_first_words`: a reference entry's first line holds at least two words;
 * :func:`set_direction`: a block whose first strong character is right-to-left
-  gets ``dir="rtl"``.
+  gets ``dir="rtl"`` (and ``lang="ur"`` when it has letters only Urdu uses, so
+  that it is set in Nastaliq).
 
 Two of these move a space into an inline box: WeasyPrint 70 mis-breaks a line
 whose only break before (or after) an inline box is a space outside it (see
@@ -190,6 +191,10 @@ def keep_first_words(li: etree._Element) -> None:
 _DIR_BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption", "td", "th"})
 
 
+#: ٹ ڈ ڑ ں ھ ہ ے: letters of Urdu that Arabic does not use.
+_URDU_LETTERS = frozenset("\u0679\u0688\u0691\u06ba\u06be\u06c1\u06d2")
+
+
 def set_direction(root: etree._Element) -> None:
     """``dir="rtl"`` on each block whose first strong character is right-to-left (Arabic, Hebrew, Urdu...)."""
     for node in root.iter():
@@ -202,4 +207,8 @@ def set_direction(root: etree._Element) -> None:
             if kind in ("L", "R", "AL"):
                 if kind != "L":
                     node.set("dir", "rtl")
+                    text = "".join(node.itertext())
+                    if node.get("lang") is None and any(c in _URDU_LETTERS for c in text):
+                        # Letters Arabic does not use: Urdu, to be set in Nastaliq (print.css :lang(ur)).
+                        node.set("lang", "ur")
                 break
