@@ -338,3 +338,13 @@ def test_hyphenation_follows_language_and_region(tmp_path):
     html = xhtml.render(api.read(tmp_path / "gb.md"), WriteOptions(), Collector(), target="pdf")
     assert 'lang="en-GB"' in html
     assert pyphen.Pyphen(lang="en_GB").inserted("knowledge") != pyphen.Pyphen(lang="en_US").inserted("knowledge")
+
+
+def test_pdf_x_without_a_date_is_an_option_error(monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    doc = api.read(MIXED)
+    date = doc.find("p:meta/p:date")
+    date.getparent().remove(date)
+    with pytest.raises(PubconvError) as err:
+        pdf.write(doc, WriteOptions(pdf_variant="pdf/x-4"), Collector())
+    assert err.value.code == "bad-option" and "date" in str(err.value)

@@ -55,6 +55,10 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
     """The PDF of ``doc``; raises :class:`PubconvError` for a bad image, option or note."""
     page_css = page_style(options)
     variant = pdf_variant(options)
+    if variant and variant.startswith("pdf/x") and document_dates(doc)[1] is None:
+        # WeasyPrint's PDF/X writer would stamp the clock's time: never.
+        raise PubconvError(f"{variant} needs a date: give the document one or set SOURCE_DATE_EPOCH",
+                           None, "bad-option")
     images = check_resources(doc, options)
     html = _xhtml.render(doc, options, report, target="pdf")
     css = theme.read_style("print.css", options.theme_dir)
