@@ -23,6 +23,12 @@ class="citation" href="#ref-ID" role="doc-biblioref">``; the reference list is
 ``<section id="references" role="doc-bibliography">`` with entries
 ``id=<ref id>``.
 
+Both targets get the language's quotation marks (``typography.smarten``); the
+PDF also gets the typesetter's line-breaking rules (``print_rules``: calls
+glued to their word, URL break points, reference entries' first words, RTL
+blocks).  The imprint (series line, publisher, DOI, ISSN, rights, citation) is
+``imprint.imprint(doc)``, in the templates' context as ``imprint``.
+
 The body is built as an lxml tree (so every piece of text is escaped by the
 serializer) and the page shell and title page come from the theme's Jinja2
 templates (``document.xhtml.j2``, ``titlepage.xhtml.j2``) with autoescape on;
@@ -681,4 +687,3 @@ def _break_lines(root: etree._Element) -> None:
                                                                     "table", "thead", "tbody", "figure", "li")):
             if not (etree.QName(parent).localname == "li" and len(parent) == 1):
                 node.tail = "\n"
-
