@@ -9,7 +9,8 @@
 PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
-RUNTIME_PACKAGES = python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-texgyre
+RUNTIME_PACKAGES = python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-texgyre \
+                   fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji  # the scripts beside Latin (docs/pdf.md)
 # Tests only: EPUBCheck (Java), poppler, xmllint; LibreOffice makes one of the .docx fixtures again
 # (tests/readers/test_docx.py); Chromium lays EPUB pages out and Ace by DAISY (tools/ace, from npm) checks them.
 TEST_PACKAGES    = default-jdk-headless poppler-utils libxml2-utils libreoffice-writer-nogui chromium npm
@@ -67,6 +68,9 @@ _sysdeps:
 	lib harfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
 	command -v fc-list >/dev/null || missing="$$missing fontconfig"; \
 	fc-list 2>/dev/null | grep -q 'TeX Gyre Pagella' || missing="$$missing fonts-texgyre"; \
+	fc-list 2>/dev/null | grep -q 'Noto Serif Devanagari' || missing="$$missing fonts-noto-core"; \
+	fc-list 2>/dev/null | grep -q 'Noto Serif CJK' || missing="$$missing fonts-noto-cjk"; \
+	fc-list 2>/dev/null | grep -q 'Noto Color Emoji' || missing="$$missing fonts-noto-color-emoji"; \
 	if [ -n "$(SYSDEPS_TEST)" ]; then \
 	  command -v java >/dev/null && command -v javac >/dev/null || missing="$$missing default-jdk-headless"; \
 	  command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
@@ -86,7 +90,7 @@ _sysdeps:
 	  echo "missing (Debian/Ubuntu names):$$missing"; \
 	  echo "This machine has no apt-get: install the same things with its package manager, then rerun make:"; \
 	  echo "  Python venv support; Pango >= 1.44 with HarfBuzz's subset library and fontconfig (WeasyPrint's"; \
-	  echo "  needs: https://doc.courtbouillon.org/weasyprint/stable/first_steps.html); the TeX Gyre Pagella font;"; \
+	  echo "  needs: https://doc.courtbouillon.org/weasyprint/stable/first_steps.html); the TeX Gyre Pagella font and Noto (Core, CJK, Color Emoji);"; \
 	  echo "  for the tests a JDK (java and javac), poppler's pdftotext/pdftoppm, libxml2's xmllint and LibreOffice."; \
 	  echo "  e.g. Fedora: sudo dnf install pango harfbuzz fontconfig texlive-tex-gyre java-latest-openjdk-devel \\"; \
 	  echo "       poppler-utils libxml2;  macOS: brew install pango harfbuzz fontconfig openjdk poppler libxml2"; \

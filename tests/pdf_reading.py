@@ -53,8 +53,12 @@ def words_by_page(data: bytes, tmp: Path) -> list[list[tuple[str, float, float, 
 
 
 def squeeze(text: str) -> str:
-    """Compare text without spaces and hyphens: line breaks and hyphenation vary."""
-    return re.sub(r"[\s\u00ad\u2010\u2011-]+", "", text)
+    """Compare text without spaces and hyphens (line breaks and hyphenation vary), any quote as ``'``.
+
+    The PDF sets quotes by the document's language; the intermediate keeps them as typed.
+    """
+    text = re.sub("[\"\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a]", "'", text)
+    return re.sub(r"[\s\u00ad\u2010\u2011\u200b\u202f-]+", "", text)
 
 
 def note_text_by_page(data: bytes, tmp: Path, top_mm: float = 24, bottom_mm: float = 26) -> list[str]:

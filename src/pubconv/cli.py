@@ -54,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     conv.add_argument("--pre-commit", action="store_true",
                       help="as the pubconv-build hook: refuse an output folder that git does not ignore")
     conv.add_argument("--paper", help="A4 (default), Letter, or a CSS size such as '170mm 240mm'")
-    conv.add_argument("--pdf-variant", choices=["pdf/a-3b", "pdf/ua-1"], help="archival or accessible PDF")
+    conv.add_argument("--pdf-variant", choices=["pdf/a-3b", "pdf/a-3a", "pdf/ua-1", "pdf/ua-2", "pdf/x-4"],
+                      help="archival (PDF/A-3b, tagged PDF/A-3a), accessible (PDF/UA-1, PDF/UA-2) or print-shop (PDF/X-4) PDF")
     conv.add_argument("--bleed", help="bleed for print, a CSS length such as 3mm")
     conv.add_argument("--crop-marks", action="store_true", help="draw crop marks (for a print shop)")
     conv.add_argument("--allow-remote", action="store_true",

@@ -23,7 +23,7 @@ file wins.  Shape (every key optional)::
 
     [pdf]
     paper = "A4"                    # A4, Letter, or a CSS size such as "170mm 240mm"
-    variant = "pdf/a-3b"            # or "pdf/ua-1"
+    variant = "pdf/a-3b"            # or "pdf/ua-1", "pdf/x-4"
     bleed = "3mm"
     crop-marks = true
 
@@ -96,7 +96,7 @@ _SCHEMA: dict[str, dict[str, type]] = {
 _SERIES_KEYS = {"title": _STR, "issn": _STR, "print-issn": _STR, "article-type": _STR}
 _SCHEMA["document"].update({"url": _STR, "copyright-holder": _STR, "copyright-statement": _STR})
 _SERIES_KEYS.update({"journal-id": _STR, "journal-title": _STR})
-PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+PDF_VARIANTS = ("pdf/a-3b", "pdf/a-3a", "pdf/ua-1", "pdf/ua-2", "pdf/x-4")
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ def test_complete_notes_at_the_foot_of_their_pages(complete_intermediate, comple
 def test_long_notes_lose_nothing(long_notes, long_pdf, tmp_path):
     where = check_notes(long_notes, long_pdf, tmp_path)
     # The long note is longer than a page: it starts below its call and runs on over two more pages.
-    assert len(where["3"]) == 3
+    assert len(where["3"]) >= 3
 
 
 def test_three_paragraph_note_stays_whole(long_notes, long_pdf, tmp_path):
@@ -178,7 +178,7 @@ def test_header_and_page_numbers(long_pdf, tmp_path):
 
 def test_title_block_on_page_one(complete_pdf, tmp_path):
     words = " ".join(w[0] for w in words_by_page(complete_pdf, tmp_path)[0])
-    for part in ("FOCUS 85", "Water, power and the", "Notes on a treaty under strain", "17 May 2022",
+    for part in ("SADF FOCUS NO. 85", "Water, power and the", "Notes on a treaty under strain", "17 May 2022",
                  "10.48251/SADF.ISSN.2406-5617.F85", "Senior Fellow at SADF"):
         assert part in words, part
     with pikepdf.open(BytesIO(complete_pdf)) as pdf_file:
@@ -224,9 +224,11 @@ def test_bad_paper_is_an_option_error(complete_intermediate, paper):
 
 def test_bleed_and_crop_marks(complete_intermediate, tmp_path):
     data = write(complete_intermediate, bleed="3mm", crop_marks=True)
-    media, trim = boxes_of(data, "/MediaBox"), boxes_of(data, "/TrimBox")
-    assert media[2] - media[0] == pytest.approx(595.28 + 2 * 3 * PT_PER_MM, abs=0.2)
+    media, trim, bleed = boxes_of(data, "/MediaBox"), boxes_of(data, "/TrimBox"), boxes_of(data, "/BleedBox")
     assert trim[2] - trim[0] == pytest.approx(595.28, abs=0.2)
+    # The bleed asked for, and room for the marks outside it (the marks must not print in the bleed).
+    assert bleed[2] - bleed[0] == pytest.approx(595.28 + 2 * 3 * PT_PER_MM, abs=0.2)
+    assert media[2] - media[0] == pytest.approx(595.28 + 2 * (2 * 3 + 6) * PT_PER_MM, abs=0.2)
     # Crop marks are drawn in the bleed: the corner outside the trim box is not blank.
     need("pdftoppm")
     (tmp_path / "b.pdf").write_bytes(data)
@@ -235,7 +237,10 @@ def test_bleed_and_crop_marks(complete_intermediate, tmp_path):
     from PIL import Image
 
     image = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
-    corner = image.crop((0, 0, int(image.width * 0.03), int(image.height * 0.03)))
+    # The sheet's corner outside the trim box (12mm of bleed and slug) holds the marks; the
+    # horizontal crop mark runs along the trim box's top edge, from the sheet's edge.
+    side = image.width * 12 / (210 + 24)
+    corner = image.crop((0, 0, int(side) - 1, int(side) + 3))
     assert corner.getextrema()[0] < 200
 
 
@@ -245,6 +250,8 @@ def test_pdf_a_3b(complete_intermediate):
         meta = pdf_file.open_metadata()
         assert meta.get("pdfaid:part") == "3" and meta.get("pdfaid:conformance") == "B"
         assert "/OutputIntents" in pdf_file.Root
+        # PDF/A forbids a filtered metadata stream (veraPDF 6.6.2.1).
+        assert "/Filter" not in pdf_file.Root.Metadata
 
 
 def test_pdf_ua_1_is_tagged(complete_intermediate):
@@ -263,7 +270,7 @@ def test_unknown_variant_is_an_option_error(complete_intermediate):
     assert err.value.code == "bad-option"
 
 
-@pytest.mark.parametrize("variant", [None, "pdf/a-3b", "pdf/ua-1"])
+@pytest.mark.parametrize("variant", [None, "pdf/a-3b", "pdf/ua-1", "pdf/x-4"])
 def test_two_runs_same_bytes(complete_intermediate, variant):
     assert write(complete_intermediate, pdf_variant=variant) == write(complete_intermediate, pdf_variant=variant)
 

@@ -54,9 +54,40 @@ def layouts(monkeypatch):
     return seen
 
 
+#: The cases here were found with the page and measure of issue 3 (A4 with 27mm sides, 10.5pt
+#: type, looser hyphenation, a title page one line shorter): a note is moved, a long note runs
+#: over a page break, only on a given layout.  They keep that layout with a theme of their own,
+#: whatever the house measure becomes (issue 16 changed it).
+ISSUE3_MEASURE = """
+@page { margin: 24mm 27mm 26mm 27mm; }
+html { font-size: 10.5pt; line-height: 1.42; hyphenate-limit-chars: 6 3 3; hyphenate-limit-zone: 8%;
+       word-spacing: normal; }
+main p, main li, main blockquote { orphans: 2; widows: 2; }
+.titlepage .pubinfo.identifiers { display: none; }  /* issue 3 printed the DOI on the date's line */
+"""
+
+
+@pytest.fixture(scope="module")
+def issue3_theme(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("issue3-theme")
+    (folder / "styles").mkdir()
+    (folder / "styles" / "print.css").write_text(theme.read_style("print.css") + ISSUE3_MEASURE, encoding="utf-8")
+    return folder
+
+
+_THEME: list[Path] = []
+
+
+@pytest.fixture(autouse=True)
+def _measure(issue3_theme):
+    _THEME[:] = [issue3_theme]
+    yield
+    _THEME.clear()
+
+
 def write(doc, found=None) -> bytes:
     found = Collector() if found is None else found
-    data = pdf.write(doc, WriteOptions(), found)
+    data = pdf.write(doc, WriteOptions(theme_dir=_THEME[0] if _THEME else None), found)
     assert not found.errors
     return data
 
@@ -208,9 +239,10 @@ def test_the_seeds_long_note_starts_below_its_call_and_runs_on(seed_path, layout
     where = check_notes(doc, data, tmp_path)
     assert where["4"] == [0, 1]  # called on page 1, started there, ended on page 2
     with _weasyprint_fixes.suspended():
-        before = len(layouts)
+        # Unfixed, it is right all the same.  (With issue 3's text it also cost a second layout;
+        # since issue 16's quotes and title page, unfixed WeasyPrint gets this one page right:
+        # the orphan-notes and long-notes cases keep checking that the fixes save layouts.)
         check_notes(doc, write(doc), tmp_path)
-        assert len(layouts) - before >= 2  # unfixed, pubconv cut it in the XHTML: one more layout
 
 
 def test_a_note_of_several_pages_runs_on_page_after_page(layouts, tmp_path):

@@ -6,6 +6,7 @@ Front matter keys (all optional but ``title``)::
     number: 207
     title: "..."
     subtitle: "..."
+    short-title: "..."         # the running head's title (else derived from the title)
     authors:                   # a list; each a name string or a mapping
       - name: "Siegfried O. Wolf"      # or given: / family: (/ suffix: Jr.); "Name Jr." and "Name II" work too
         orcid: 0000-0002-1825-0097
@@ -15,7 +16,7 @@ Front matter keys (all optional but ``title``)::
         note: "Markdown"               # an author note (printed with a * mark)
     date: 2021-03-03           # or "Spring 2021", "March 2021", 2021
     doi: 10.48251/SADF.ISSN.2406-5617.C207
-    lang: en
+    lang: en-GB                # language and region: hyphenation and quotes follow it
     keywords: [a, b]
     abstract: "Markdown"
     license: "CC BY 4.0"       # or {name: ..., url: ...}
@@ -67,7 +68,7 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)",
 KEYS = {"series", "number", "title", "subtitle", "authors", "date", "doi", "lang", "language", "keywords",
         "abstract", "license", "licence", "publisher", "issn", "smart", "url", "copyright-holder",
         "copyright-statement", "bibliography", "source", "isbn", "cover",
-        "title-translations", "funding", "funding-statement"}
+        "title-translations", "funding", "funding-statement", "short-title"}
 SOURCE_KEYS = ("journal", "volume", "issue", "fpage", "lpage", "elocation")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 AUTHOR_KEYS = {"name", "given", "family", "suffix", "orcid", "email", "affiliation", "affiliations", "bio", "note"}
@@ -126,6 +127,9 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
     if data.get("subtitle") is not None:
         meta.append(builder.inline(_string(data["subtitle"], "subtitle", pos),
                                    E("subtitle", line=key_line.get("subtitle"))))
+    if data.get("short-title") is not None and _string(data["short-title"], "short-title", pos).strip():
+        meta.append(E("short-title", " ".join(_string(data["short-title"], "short-title", pos).split()),
+                      line=key_line.get("short-title")))
     affs: dict[str, etree._Element] = {}
     authors, notes = _authors(data.get("authors"), pos, key_line.get("authors"), path, report, affs)
     if authors:

@@ -11,8 +11,9 @@ Order (``TRANSFORMS``):
 1. ``citations``  author-date and numeric (``[5]``) citations linked to the reference list (forms the readers build)
 2. ``floats``     figures and tables numbered in document order (forms the readers build)
 3. ``crossrefs``  ``#id`` links and ``@fig:x`` references resolved (forms the readers build)
-4. ``publisher``  what the document leaves out, from ``pubconv.toml`` (every form)
-5. ``headings``   section levels follow the nesting, a warning where the source skips one (every form)
+4. ``autolink``   bare URLs in running text become ``link`` elements (forms the readers build)
+5. ``publisher``  what the document leaves out, from ``pubconv.toml`` (every form)
+6. ``headings``   section levels follow the nesting, a warning where the source skips one (every form)
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from typing import Callable
 from ..config import Config
 from ..document import Document, output_stem, q
 from ..errors import Report
-from . import citations, crossrefs, headings, publisher
+from . import autolink, citations, crossrefs, headings, publisher
 
 #: the source forms whose trees the readers build (the XML form arrives finished)
 BUILT_FORMS = frozenset({"authoring", "extracted", "docx"})
@@ -59,6 +60,11 @@ def _publisher(doc: Document, report: Report, ctx: Context) -> None:
 
 def _headings(doc: Document, report: Report, ctx: Context) -> None:
     headings.normalise(doc, report)
+
+
+def _autolink(doc: Document, report: Report, ctx: Context) -> None:
+    if ctx.form in BUILT_FORMS:
+        autolink.autolink(doc)
 
 
 TRANSFORMS: list[tuple[str, Callable[[Document, Report, Context], None]]] = [

@@ -21,7 +21,7 @@ from ..errors import PubconvError
 
 
 # The order of meta's children is fixed by the schema; new ones go in their place.
-_META_ORDER = ["series", "title", "subtitle", "authors", "author-notes", "date", "doi", "publisher", "issn",
+_META_ORDER = ["series", "title", "subtitle", "short-title", "authors", "author-notes", "date", "doi", "publisher", "issn",
                "license", "keywords", "abstract", "url", "copyright", "isbn", "cover", "source", "affiliations",
                "translations", "funding"]
 

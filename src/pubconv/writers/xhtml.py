@@ -23,6 +23,12 @@ class="citation" href="#ref-ID" role="doc-biblioref">``; the reference list is
 ``<section id="references" role="doc-bibliography">`` with entries
 ``id=<ref id>``.
 
+Both targets get the language's quotation marks (``typography.smarten``); the
+PDF also gets the typesetter's line-breaking rules (``print_rules``: calls
+glued to their word, URL break points, reference entries' first words, RTL
+blocks).  The imprint (series line, publisher, DOI, ISSN, rights, citation) is
+``imprint.imprint(doc)``, in the templates' context as ``imprint``.
+
 The body is built as an lxml tree (so every piece of text is escaped by the
 serializer) and the page shell and title page come from the theme's Jinja2
 templates (``document.xhtml.j2``, ``titlepage.xhtml.j2``) with autoescape on;
@@ -35,7 +41,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Callable, Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 from markupsafe import Markup
@@ -44,7 +50,7 @@ from .. import languages, theme
 from ..document import LANG, NS, Document, add_text, children, local, q, safe_parser, text_of
 from ..errors import PubconvError, Report, warn
 from ..namespaces import OPS, XHTML
-from . import WriteOptions
+from . import WriteOptions, imprint, print_rules, typography
 
 EPUB_TYPE = f"{{{OPS}}}type"
 Target = Literal["pdf", "epub"]
@@ -90,14 +96,27 @@ def source_citation(source: etree._Element | None, lang: str) -> str:
     return out.strip()
 
 
+#: Words a running head may not end on (it would read as cut mid-phrase: "...the U.S. and the...").
+_DANGLING = frozenset("""a an and as at by for from in into of on or the to with its their his her our
+    versus vs between about under over than that which who whose
+    und der die das den dem des ein eine für mit von zu im am auf aus bei
+    et le la les un une des du de pour avec sur dans en au aux""".split())
+
+
 def short_title(title: str, limit: int = 60) -> str:
-    """A running-header title: the main title before a colon, cut at a word if still long."""
+    """A running-header title: the main title before a colon, cut at a word if still long.
+
+    A cut title ends on a word that closes a phrase: trailing articles,
+    conjunctions and prepositions go with the cut, and an ellipsis marks it.
+    """
     title = " ".join(title.split())
     if len(title) > limit and ":" in title:
         title = title.split(":", 1)[0].strip()
     if len(title) > limit:
-        cut = title[:limit].rsplit(" ", 1)[0].rstrip(",;:–—- ")
-        title = cut + "…"
+        words = title[:limit + 1].split(" ")[:-1] if title[limit:limit + 1] != " " else title[:limit].split(" ")
+        while len(words) > 1 and (words[-1].lower().strip(",;:–—-") in _DANGLING or not words[-1].strip(",;:–—-")):
+            words.pop()
+        title = " ".join(words).rstrip(",;:–—- ") + "…"
     return title
 
 
@@ -178,6 +197,9 @@ class _Renderer:
         build(box)
         if flush:
             self.flush_notes(box)
+        typography.smarten(box, self.lang)
+        if self.target == "pdf":
+            print_rules.apply(box)
         _close_empty(box)
         _break_lines(box)
         if box.text is None and not len(box):
@@ -244,7 +266,10 @@ class _Renderer:
             "target": self.target,
             "lang": self.lang,
             "title_text": " ".join(doc.title.split()),
-            "short_title": short_title(doc.title),
+            "short_title": typography.smarten_text(_t(meta, "p:short-title") or short_title(doc.title), "",
+                                                   typography.quotes_for(self.lang)),
+            "imprint": imprint.imprint(doc, format_date(date.get("iso"), date.get("season"), self.lang)
+                                       if date is not None else ""),
             "running_head": running_head,
             "series": {"label": series_label, "number": series_number, "title": _t(series, "p:title")},
             "title": title,
@@ -530,12 +555,24 @@ class _Renderer:
             printed = text_of(text)
             url, doi = _t(ref, "p:url"), _t(ref, "p:doi")
             doi_url = _DOI_RESOLVER + doi if doi else ""
-            for link in dict.fromkeys(filter(None, (doi_url, url))):  # a URL that is the DOI's is printed once
+            if doi and url and _is_doi_link(url, doi):
+                url = ""  # the URL is the DOI's own link: print the DOI once
+            if doi_url and doi_url not in printed:
+                # The DOI printed another way (doi:10..., dx.doi.org/10...): that text becomes the link.
+                printed_doi = re.search(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:\s*)?" + re.escape(doi), printed, re.I)
+                if printed_doi:
+                    _linkify(li, printed_doi.group(0), self, href=doi_url)
+                    doi_url = ""
+            for link in (doi_url, url):
+                if not link:
+                    continue
                 if link in printed:
                     _linkify(li, link, self)
                 elif safe_href(link):
                     self.add_text(li, " ")
                     self.el(li, "a", link, href=link, class_="url")
+            if self.target == "pdf":
+                print_rules.keep_first_words(li)
         for child in children(refs):
             if local(child) not in ("heading", "ref"):
                 raise self.unknown(child, "in the references")
@@ -552,9 +589,16 @@ def _t(el: etree._Element | None, path: str) -> str:
     return (found.text or "").strip() if found is not None else ""
 
 
-def _linkify(li: etree._Element, url: str, renderer: _Renderer) -> None:
-    """Turn the first plain-text occurrence of ``url`` in ``li`` (outside any link) into a link."""
-    if not safe_href(url):
+def _is_doi_link(url: str, doi: str) -> bool:
+    """Whether ``url`` is a resolver link (doi.org, dx.doi.org) to ``doi``."""
+    m = re.match(r"^https?://(?:dx\.)?doi\.org/(.+)$", url.strip(), re.I)
+    return bool(m) and unquote(m.group(1)).lower() == doi.lower()
+
+
+def _linkify(li: etree._Element, url: str, renderer: _Renderer, href: str | None = None) -> None:
+    """Turn the first plain-text occurrence of ``url`` in ``li`` (outside any link) into a link to ``href``."""
+    href = href or url
+    if not safe_href(href):
         return
     anchor = f"{{{XHTML}}}a"
 
@@ -572,7 +616,7 @@ def _linkify(li: etree._Element, url: str, renderer: _Renderer) -> None:
             if not value or url not in value:
                 continue
             before, after = value.split(url, 1)
-            link = renderer.el(None, "a", url, href=url, class_="url")
+            link = renderer.el(None, "a", url, href=href, class_="url")
             link.tail = after
             setattr(node, slot, before)
             if slot == "text":

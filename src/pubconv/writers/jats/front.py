@@ -59,7 +59,7 @@ ARCHIVING = TagSet(
 #: Elements of ``meta`` this writer knows, by parent; anything else is an error.  The content of
 #: titles, bios, notes and the abstract is inline or block content, checked as it is converted.
 META_MODEL = {
-    "meta": "series title subtitle authors author-notes date doi publisher issn license keywords abstract url "
+    "meta": "series title subtitle short-title authors author-notes date doi publisher issn license keywords abstract url "
             "copyright source affiliations isbn cover translations funding",
     "translations": "translation",
     "translation": "title subtitle abstract",
@@ -258,7 +258,11 @@ def title_group(conv: Converter, doc: Document, am: etree._Element) -> None:
         conv.inline(subtitle, sub)
         if len(subtitle) or (subtitle.text or "").strip():
             group.append(subtitle)
-    trans_titles(conv, doc, group)
+    trans_titles(conv, doc, group)  # JATS 1.3 order: article-title, subtitle, trans-title-group, alt-title
+    short = doc.find("p:meta/p:short-title")
+    if short is not None and (short.text or "").strip():
+        # The running head's title (JATS4R: alt-title with alt-title-type="running-head").
+        jel("alt-title", {"alt-title-type": "running-head"}, " ".join(short.text.split()), parent=group)
 
 
 def trans_titles(conv: Converter, doc: Document, group: etree._Element) -> None:

@@ -13,8 +13,12 @@ promises (issue 3, ``docs/pdf.md``):
 * title block on page 1, running header from page 2, page numbers;
 * metadata (title, authors, subject, keywords, language, dates from the
   document or ``SOURCE_DATE_EPOCH``, never the clock) and an outline;
-* ``options.paper``, ``options.pdf_variant`` (``pdf/a-3b``, ``pdf/ua-1``...),
-  ``options.bleed`` and ``options.crop_marks``;
+* ``options.paper``, ``options.pdf_variant`` (``pdf/a-3b``, ``pdf/ua-1``, ``pdf/x-4``...),
+  ``options.bleed`` (the PDF's BleedBox is exactly that) and ``options.crop_marks``
+  (drawn outside the bleed);
+* the publisher's facts in the XMP of every build (``xmp``), never compressed;
+* no silent font fallback (``fonts``): a missing text face or a character no
+  installed font has is an error;
 * resources: only the theme's files and files inside ``doc.base_dir``.  Every
   image is checked before rendering, where its source line is known
   (``missing-resource``, ``remote-resource``, ``outside-resource``,
@@ -55,9 +59,16 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
     """The PDF of ``doc``; raises :class:`PubconvError` for a bad image, option or note."""
     page_css = page_style(options)
     variant = pdf_variant(options)
+    if variant and variant.startswith("pdf/x") and document_dates(doc)[1] is None:
+        # WeasyPrint's PDF/X writer would stamp the clock's time: never.
+        raise PubconvError(f"{variant} needs a date: give the document one or set SOURCE_DATE_EPOCH",
+                           None, "bad-option")
     images = check_resources(doc, options)
     html = _xhtml.render(doc, options, report, target="pdf")
     css = theme.read_style("print.css", options.theme_dir)
+    from . import fonts as _fonts
+
+    _fonts.check(doc, html, css)
 
     from . import fetch as _pdf_fetch, notes as _pdf_notes  # these import WeasyPrint
 
@@ -73,7 +84,7 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
         _pages.remember(doc, options, rendered)
     from .tagging import write_pdf  # the structure of tagged variants (PDF/UA, PDF/A-a)
 
-    return write_pdf(rendered, doc, report, **_pdf_options(variant))
+    return write_pdf(rendered, doc, report, finisher=_finisher(options), **_pdf_options(variant))
 
 
 # ---------------------------------------------------------------- options
@@ -99,14 +110,63 @@ def _pdf_options(variant: str | None) -> dict:
 def page_style(options: WriteOptions) -> str:
     """The ``@page`` rule for the paper, bleed and crop marks (validated: it becomes CSS)."""
     rules = [f"size: {_option('paper', options.paper)};"]
+    bleed = bleed_of(options)
+    if bleed:
+        # With marks, WeasyPrint's bleed also holds the marks (drawn from the sheet's edge over half
+        # of it): it gets the bleed plus a slug of the same width and 6mm, so the marks end 3mm
+        # outside the bleed; the finisher sets the PDF's BleedBox to the bleed asked for.
+        if options.crop_marks:
+            rules.append(f"bleed: {2 * _points(bleed) + _points(MARKS_SLUG):.3f}pt;")
+        else:
+            rules.append(f"bleed: {bleed};")
+    if options.crop_marks:
+        rules.append("marks: crop cross;")
+    css = "@page { " + " ".join(rules) + " }\n"
+    if options.pdf_variant and options.pdf_variant.strip().lower().startswith("pdf/x"):
+        # Print-shop PDF: black is K only, never four-colour black.
+        css += ":root { --ink: device-cmyk(0 0 0 1); }\n"
+        # The short rule above the notes is a gradient, which WeasyPrint paints in RGB even with a CMYK
+        # output intent: a plain full-width rule instead.
+        css += "@page { @footnote { border-image: none; border-top: 0.5pt solid device-cmyk(0 0 0 0.4); } }\n"
+    return css
+
+
+#: The room between the bleed and the sheet's edge that crop marks need (see page_style).
+MARKS_SLUG = "6mm"
+
+
+def bleed_of(options: WriteOptions) -> str | None:
+    """The bleed asked for (``3mm`` when crop marks are asked for without one), checked; ``None`` if none."""
     bleed = _option("bleed", options.bleed)
     if options.crop_marks and not bleed:
         bleed = DEFAULT_MARKS_BLEED
-    if bleed:
-        rules.append(f"bleed: {bleed};")
-    if options.crop_marks:
-        rules.append("marks: crop cross;")
-    return "@page { " + " ".join(rules) + " }\n"
+    return bleed
+
+
+_UNITS_PT = {"mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, "pt": 1.0, "pc": 12.0, "px": 0.75}
+
+
+def _points(length: str) -> float:
+    m = re.match(r"^(\d+(?:\.\d+)?)(mm|cm|in|pt|pc|px)$", length)
+    return float(m.group(1)) * _UNITS_PT[m.group(2)]
+
+
+def _finisher(options: WriteOptions):
+    """What WeasyPrint's PDF needs before it is written: the true BleedBox, uncompressed XMP for every build."""
+    bleed = bleed_of(options)
+    bleed_pt = _points(bleed) if bleed else None
+
+    def finish(document, pdf) -> None:
+        if "Metadata" not in pdf.catalog:  # plain PDFs: WeasyPrint writes XMP only for PDF/A, /UA, /X
+            document.metadata.include_in_pdf(pdf, None, None, None, False)
+        if bleed_pt is None:
+            return
+        for obj in pdf.objects:
+            if isinstance(obj, dict) and obj.get("Type") == "/Page" and "TrimBox" in obj:
+                left, top, right, bottom = (float(v) for v in obj["TrimBox"])
+                obj["BleedBox"] = type(obj["TrimBox"])([left - bleed_pt, top - bleed_pt,
+                                                        right + bleed_pt, bottom + bleed_pt])
+    return finish
 
 
 # ---------------------------------------------------------------- metadata
@@ -127,7 +187,9 @@ def document_dates(doc: Document) -> tuple[str | None, str | None]:
 
 
 def _set_metadata(rendered, doc: Document) -> None:
-    meta = rendered.metadata
+    from .xmp import PubconvMetadata
+
+    rendered.metadata = meta = PubconvMetadata.from_document(rendered.metadata, doc)
     meta.title = " ".join(doc.title.split())
     # Given then family name, as printed.
     meta.authors = [

@@ -101,6 +101,8 @@ class Tagger:
 
     doc: Document
     pdf2: bool = False
+    #: the writer's own finisher, run once the structure is done
+    after: object = None
     origins: dict[int, _Origin] = field(default_factory=dict)
     #: the XHTML root (WeasyPrint's ElementTree element), seen as the tagger walks the boxes
     html_root: object = None
@@ -142,6 +144,8 @@ class Tagger:
         tree.prune(tree.document)
         tree.describe_links()
         tree.id_tree()
+        if self.after is not None:
+            self.after(_document, pdf)
 
 
 @lru_cache(maxsize=1)
@@ -172,18 +176,19 @@ def _scoped_write_pdf(tagger: Tagger):
     return _copy(write_pdf, dict(write_pdf.__globals__, generate_pdf=generate_pdf))
 
 
-def write_pdf(rendered, doc: Document, report: Report, **options) -> bytes:
+def write_pdf(rendered, doc: Document, report: Report, finisher=None, **options) -> bytes:
     """The PDF bytes of a laid-out WeasyPrint document, with pubconv's structure when tagged.
 
     ``options`` are ``write_pdf`` options; the structure is reworked only when
-    they (or the variant) ask for tags.
+    they (or the variant) ask for tags.  ``finisher`` (the writer's own: boxes,
+    XMP) runs after the structure is done.
     """
     from weasyprint.pdf import VARIANTS
 
     variant = options.get("pdf_variant")
     tagged = options.get("pdf_tags") or (variant and VARIANTS[variant][1].get("pdf_tags"))
     if not tagged:
-        return rendered.write_pdf(**options)
+        return rendered.write_pdf(finisher=finisher, **options)
     for image in doc.xpath("//p:image[not(normalize-space(@alt))]"):
         # PDF/UA (7.3) and the accessible PDF/A levels need alt text on every figure; WeasyPrint would
         # only log it.  An empty alt marks a decorative image in HTML, which a tagged PDF cannot say.
@@ -195,9 +200,9 @@ def write_pdf(rendered, doc: Document, report: Report, **options) -> bytes:
         warn(report, "pdf-tags-off", "WeasyPrint's tagging code is not the version pubconv's tagging fixes were "
              f"written for ({', '.join(off)}); footnotes are tagged as WeasyPrint does it (no Note elements, "
              "reading order by page)", doc.pos(doc.root))
-        return rendered.write_pdf(**options)
+        return rendered.write_pdf(finisher=finisher, **options)
     pdf2 = str(VARIANTS[variant][1].get("pdf_version", "")) >= "2.0" if variant else False
-    return Tagger(doc, pdf2=pdf2).write_pdf(rendered, **options)
+    return Tagger(doc, pdf2=pdf2, after=finisher).write_pdf(rendered, **options)
 
 
 # ---------------------------------------------------------------- the tree
