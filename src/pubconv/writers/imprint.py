@@ -10,9 +10,10 @@ follow the document's language (English when the language has no table).
 from __future__ import annotations
 
 from ..document import Document, text_of
+from ..namespaces import PUBCONV
 from . import typography
 
-_P = {"p": "https://pubconv.org/ns/document/1"}
+_P = {"p": PUBCONV}
 DOI_RESOLVER = "https://doi.org/"
 
 LABELS = {

@@ -23,7 +23,7 @@ from lxml import etree
 
 from . import typography
 
-XHTML = "http://www.w3.org/1999/xhtml"
+from ..namespaces import XHTML
 #: HTML void elements (never hold a word).
 VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 

@@ -18,6 +18,8 @@ import unicodedata
 
 from lxml import etree
 
+from ..namespaces import XHTML as _XHTML
+
 #: (open, close, open2, close2) by base language; the value for ``lang-REGION`` wins over ``lang``.
 QUOTES: dict[str, tuple[str, str, str, str]] = {
     "en": ("“", "”", "‘", "’"),
@@ -49,7 +51,6 @@ QUOTES: dict[str, tuple[str, str, str, str]] = {
 
 #: Elements whose text is never touched.
 _SKIP = frozenset({"code", "pre", "kbd", "samp", "script", "style"})
-_XHTML = "http://www.w3.org/1999/xhtml"
 _URL_TEXT = re.compile(r"^(?:https?://|ftp://|www\.)\S+$", re.I)
 
 

@@ -4,9 +4,8 @@
 in the configuration's) and :func:`section` renders them as a ``section`` with
 ``epub:type="copyright-page"``, placed right after the title page.
 
-This is the EPUB's own small function; the PDF issue plans a shared one in
-``writers/`` (the same facts for the PDF's title page).  When it lands, this
-module should call it and keep only :func:`section`.
+The citation comes from the imprint the PDF prints too (``writers/imprint.py``),
+so both editions recommend the same reference.
 """
 from __future__ import annotations
 
@@ -15,10 +14,10 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ...document import Document, text_of
+from ...namespaces import OPS, XHTML
+from .. import imprint as shared
 
-from ...namespaces import OPS, PUBCONV, XHTML
-
-DOI_RESOLVER = "https://doi.org/"
+DOI_RESOLVER = shared.DOI_RESOLVER
 
 _LABELS = {
     "en": {"imprint": "Imprint", "publisher": "Published by", "series": "Series", "issn": "ISSN",
@@ -65,33 +64,8 @@ def _t(doc: Document, path: str) -> str:
 
 
 def cite_as(doc: Document) -> str:
-    """An APA-like reference to the document: authors (year). Title: subtitle (series number). Publisher. DOI."""
-    names = []
-    for author in doc.xpath("p:meta/p:authors/p:author"):
-        family = _clean(text_of(author.find("p:name/p:family", {"p": PUBCONV})))
-        given = _clean(text_of(author.find("p:name/p:given", {"p": PUBCONV})))
-        initials = " ".join(f"{part[0]}." for part in given.replace("-", " ").split() if part[0].isalpha())
-        names.append(f"{family}, {initials}" if initials else family)
-    if len(names) > 1:
-        authors = ", ".join(names[:-1]) + ", & " + names[-1]
-    else:
-        authors = "".join(names)
-    date = doc.find("p:meta/p:date")
-    year = date.get("iso")[:4] if date is not None else "n.d."
-    title = _clean(doc.title)
-    subtitle = _t(doc, "p:meta/p:subtitle")
-    if subtitle:
-        title += (" " if title.endswith(("?", "!", ":")) else ": ") + subtitle
-    series = " ".join(p for p in (_t(doc, "p:meta/p:series/p:title") or _t(doc, "p:meta/p:series/p:label"),
-                                  _t(doc, "p:meta/p:series/p:number")) if p)
-    parts = [f"{authors} ({year})." if authors else f"({year}).", title + (f" ({series})." if series else ".")]
-    publisher = _t(doc, "p:meta/p:publisher/p:name")
-    if publisher:
-        parts.append(publisher + ".")
-    doi = _t(doc, "p:meta/p:doi")
-    if doi:
-        parts.append(DOI_RESOLVER + doi)
-    return " ".join(parts)
+    """The recommended citation, as the PDF's imprint prints it (``writers/imprint.py``)."""
+    return shared.imprint(doc)["citation_text"]
 
 
 def facts(doc: Document) -> list[Fact]:
