@@ -73,12 +73,34 @@ LABELS = {
            "table": "Tabel"},
 }
 
-#: Quotation marks by language (primary open, close, secondary open, close), for the authoring form's
-#: smart punctuation; French ones hold their narrow no-break space.
-QUOTES = {
-    "en": "“”‘’", "de": "„“‚‘", "fr": ("«\u202f", "\u202f»", "‹\u202f", "\u202f›"), "es": "«»“”", "it": "«»“”",
-    "pt": "«»“”", "nl": "“”‘’", "pl": "„”‚’", "cs": "„“‚‘", "sk": "„“‚‘", "ru": "«»„“", "uk": "«»„“", "sv": "””’’",
-    "da": "»«›‹", "nb": "«»‘’", "fi": "””’’", "hu": "„”»«", "ro": "„”«»", "tr": "“”‘’", "el": "«»“”",
+#: Quotation marks (open, close, open2, close2) by language; ``lang-region`` wins over ``lang``.  Used by the
+#: authoring form's smart punctuation and by the PDF/EPUB typography (French ones hold a narrow no-break space).
+QUOTES: dict[str, tuple[str, str, str, str]] = {
+    "en": ("“", "”", "‘", "’"),
+    "nl": ("“", "”", "‘", "’"),
+    "tr": ("“", "”", "‘", "’"),
+    "de": ("„", "“", "‚", "‘"),
+    "de-ch": ("«", "»", "‹", "›"),
+    "cs": ("„", "“", "‚", "‘"),
+    "sk": ("„", "“", "‚", "‘"),
+    "pl": ("„", "”", "«", "»"),
+    "ro": ("„", "”", "«", "»"),
+    "hu": ("„", "”", "»", "«"),
+    "bg": ("„", "“", "„", "“"),
+    "hr": ("„", "“", "‚", "‘"),
+    "fr": ("«\u202f", "\u202f»", "“", "”"),
+    "fr-ch": ("«", "»", "‹", "›"),
+    "it": ("«", "»", "“", "”"),
+    "es": ("«", "»", "“", "”"),
+    "pt": ("«", "»", "“", "”"),
+    "pt-br": ("“", "”", "‘", "’"),
+    "ru": ("«", "»", "„", "“"),
+    "uk": ("«", "»", "„", "“"),
+    "sv": ("”", "”", "’", "’"),
+    "fi": ("”", "”", "’", "’"),
+    "da": ("»", "«", "›", "‹"),
+    "nb": ("«", "»", "‘", "’"),
+    "no": ("«", "»", "‘", "’"),
 }
 
 #: Reading printed dates: English month names and their abbreviations (``Sept`` too) -> month number.
@@ -114,9 +136,10 @@ def format_date(iso: str, season: str | None, lang: str) -> str:
 
 
 def quotes(lang: str) -> list[str]:
-    """The four quotation marks of ``lang`` (``de-AT`` -> German's); English ones when unknown."""
+    """The four quotation marks of ``lang`` (``de-CH`` has its own, ``de-AT`` takes German's); English ones
+    when the language has none."""
     tag = (lang or "en").lower().replace("_", "-")
-    return list(QUOTES.get(tag) or QUOTES.get(tag.split("-")[0], QUOTES["en"]))
+    return list(QUOTES.get(tag) or QUOTES.get(tag.split("-")[0]) or QUOTES["en"])
 
 
 def label(key: str, lang: str) -> str:

@@ -59,7 +59,7 @@ Table: The data {#tbl:data}
     section = doc.find("p:body/p:section")
     assert section.get("id") == "method" and text_of(section.find("p:heading", namespaces=XPATH_NS)) == "Method"
     xrefs = [(x.get("type"), x.get("ref"), text_of(x)) for x in doc.xpath("//p:xref")]
-    assert xrefs == [("fig", "fig-map", "Figure 1"), ("table", "tbl-data", "Table 1"), ("sec", "method", "Method"),
+    assert xrefs == [("fig", "fig-map", "Figure\u00a01"), ("table", "tbl-data", "Table\u00a01"), ("sec", "method", "Method"),
                      ("sec", "method", "this part")]
     table = doc.find("p:body//p:table")
     caption = table.find("p:caption", namespaces=XPATH_NS)
@@ -69,7 +69,7 @@ Table: The data {#tbl:data}
 
 def test_cross_reference_labels_follow_the_document_language():
     doc = read("See @fig:a.\n\n![x](a.png){#fig:a}\n", front="title: T\nlang: de")
-    assert text_of(doc.find("p:body//p:xref")) == "Abbildung 1"
+    assert text_of(doc.find("p:body//p:xref")) == "Abbildung\u00a01"
 
 
 @pytest.mark.parametrize("body, line", [("Go to [nowhere](#nowhere).\n", 5), ("\n\nSee @fig:missing here.\n", 7)])
@@ -118,7 +118,7 @@ def test_prices_are_not_math():
 @pytest.mark.parametrize("lang, expected", [
     ("en", "“quoted” and ‘single’, it’s"),
     ("de", "„quoted“ and ‚single‘, it’s"),
-    ("fr", "«\u202fquoted\u202f» and ‹\u202fsingle\u202f›, it’s"),
+    ("fr", "«\u202fquoted\u202f» and “single”, it’s"),
 ])
 def test_smart_quotes_follow_the_language(lang, expected):
     doc = read("\"quoted\" and 'single', it's\n", front=f"title: T\nlang: {lang}")
@@ -200,7 +200,7 @@ def test_kitchen_sink_pdf_prints_numbers_captions_and_resolved_references(kitche
     import subprocess
 
     text = " ".join(subprocess.run([need("pdftotext"), "-layout", str(path), "-"], capture_output=True, text=True,
-                                   check=True).stdout.split())
+                                   check=True).stdout.replace("\u00a0", " ").split())
     for wanted in ("Figure 1. Gauges of the upper basin, 2022", "Table 1. Cargo on the upper river by year",
                    "explained in The method", "shown in Figure 1 and Table 1", "Tonne-kilometre"):
         assert wanted in text, wanted

@@ -41,7 +41,8 @@ def _targets(root: etree._Element) -> dict[str, tuple[str, etree._Element]]:
 
 def _generated_text(kind: str, target: etree._Element, lang: str) -> str:
     if kind in ("fig", "table"):
-        return f"{languages.label('figure' if kind == 'fig' else 'table', lang)} {target.get('n')}"
+        # a no-break space: "Figure" and its number stay on one line
+        return f"{languages.label('figure' if kind == 'fig' else 'table', lang)}\u00a0{target.get('n')}"
     if kind == "sec":
         return " ".join(text_of(target.find(q("heading"))).split())
     return target.get("n") or target.get("id")

@@ -18,36 +18,8 @@ import unicodedata
 
 from lxml import etree
 
+from .. import languages
 from ..namespaces import XHTML as _XHTML
-
-#: (open, close, open2, close2) by base language; the value for ``lang-REGION`` wins over ``lang``.
-QUOTES: dict[str, tuple[str, str, str, str]] = {
-    "en": ("“", "”", "‘", "’"),
-    "nl": ("“", "”", "‘", "’"),
-    "tr": ("“", "”", "‘", "’"),
-    "de": ("„", "“", "‚", "‘"),
-    "de-ch": ("«", "»", "‹", "›"),
-    "cs": ("„", "“", "‚", "‘"),
-    "sk": ("„", "“", "‚", "‘"),
-    "pl": ("„", "”", "«", "»"),
-    "ro": ("„", "”", "«", "»"),
-    "hu": ("„", "”", "»", "«"),
-    "bg": ("„", "“", "„", "“"),
-    "hr": ("„", "“", "‚", "‘"),
-    "fr": ("«\u202f", "\u202f»", "“", "”"),
-    "fr-ch": ("«", "»", "‹", "›"),
-    "it": ("«", "»", "“", "”"),
-    "es": ("«", "»", "“", "”"),
-    "pt": ("«", "»", "“", "”"),
-    "pt-br": ("“", "”", "‘", "’"),
-    "ru": ("«", "»", "„", "“"),
-    "uk": ("«", "»", "„", "“"),
-    "sv": ("”", "”", "’", "’"),
-    "fi": ("”", "”", "’", "’"),
-    "da": ("»", "«", "›", "‹"),
-    "nb": ("«", "»", "‘", "’"),
-    "no": ("«", "»", "‘", "’"),
-}
 
 #: Elements whose text is never touched.
 _SKIP = frozenset({"code", "pre", "kbd", "samp", "script", "style"})
@@ -55,11 +27,8 @@ _URL_TEXT = re.compile(r"^(?:https?://|ftp://|www\.)\S+$", re.I)
 
 
 def quotes_for(lang: str) -> tuple[str, str, str, str]:
-    """The quotation marks of ``lang`` (``en-GB``, ``de``, ``fr-CH``...)."""
-    lang = (lang or "en").lower().replace("_", "-")
-    base = lang.split("-")[0]
-    region = "-".join(lang.split("-")[:2])
-    return QUOTES.get(region) or QUOTES.get(base) or QUOTES["en"]
+    """The quotation marks of ``lang`` (``languages.QUOTES``)."""
+    return tuple(languages.quotes(lang))
 
 
 def _is_word(ch: str) -> bool:
