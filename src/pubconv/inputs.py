@@ -186,6 +186,13 @@ def _fc_match(patterns: list[str]) -> list[str] | None:
     return files
 
 
+def installed_fonts() -> str:
+    """A digest of every installed font file and version (the PDF's fallbacks for other scripts)."""
+    from .writers.pdf import fonts  # fontconfig only: no WeasyPrint
+
+    return fonts.fingerprint()
+
+
 @lru_cache(maxsize=16)
 def fonts_digest(override: Path | None) -> str:
     """A digest of the font files the PDF's stylesheets resolve to (by content), for one theme."""
@@ -267,6 +274,7 @@ class Inputs:
             file_digest(Path(cover)) if cover is not None and Path(cover).is_file() else "",
             theme_digest(override),
             fonts_digest(override) if "pdf" in formats else "",
+            installed_fonts() if "pdf" in formats else "",  # a script's fallback face installed or updated
             ",".join(formats), repr(sorted(options.items())), str(form), str(strict),
             os.environ.get("SOURCE_DATE_EPOCH", ""),
         ]

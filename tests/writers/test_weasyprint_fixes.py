@@ -435,4 +435,6 @@ def test_a_note_the_area_cannot_measure_alone_is_laid_out_whole(monkeypatch, are
         return pdf.write(doc, WriteOptions(theme_dir=theme_dir), found)
 
     assert build(True) == build(False)
-    assert area_counts["miss"] > 0 and area_counts["hit"] == 0
+    # Every note with a float is laid out whole (a miss); a note's continuation overleaf has no number, so
+    # no float, and may still be added alone.
+    assert area_counts["miss"] > 0

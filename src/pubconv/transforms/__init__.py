@@ -71,6 +71,7 @@ TRANSFORMS: list[tuple[str, Callable[[Document, Report, Context], None]]] = [
     ("citations", _citations),
     ("floats", _floats),
     ("crossrefs", _crossrefs),
+    ("autolink", _autolink),
     ("publisher", _publisher),
     ("headings", _headings),
 ]

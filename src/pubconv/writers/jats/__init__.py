@@ -22,6 +22,8 @@ front matter is in ``front``, blocks and inline content in
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from lxml import etree
 
 from ...document import Document, children, indent, local
@@ -45,7 +47,9 @@ ELEMENT_ONLY = frozenset(
 
 def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
     """The JATS XML of ``doc``: a complete UTF-8 document, DOCTYPE included; its images vetted first."""
-    check_resources(doc, options)  # a graphic whose file is missing, remote or outside: refused, as for the PDF
+    # A graphic whose file is missing or outside the source's folder is refused, as for the PDF; a remote one
+    # may stay a URL in the JATS (nothing is fetched: JATS only names it).
+    check_resources(doc, replace(options, allow_remote=True))
     return article(doc, options, report)
 
 

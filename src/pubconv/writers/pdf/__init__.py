@@ -30,6 +30,8 @@ WeasyPrint is imported inside :func:`write` (it costs ~0.7 s).
 """
 from __future__ import annotations
 
+import re
+
 
 from ... import theme
 from ...document import XPATH_NS, Document, text_of

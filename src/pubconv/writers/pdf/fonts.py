@@ -110,8 +110,9 @@ def all_coverage() -> Coverage:
 
 
 @functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def fingerprint() -> str:
-    """The installed font files and versions: a change means PDFs may change."""
+    """The installed font files and versions: a change means PDFs may change (read once per process)."""
     out = _fc_list("--format", "%{file}|%{fontversion}\n")
     return hashlib.sha256("\n".join(sorted(out.splitlines())).encode()).hexdigest()
 
