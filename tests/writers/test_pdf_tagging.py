@@ -25,7 +25,9 @@ from pubconv import document
 from pubconv.document import text_of
 from pubconv.errors import Collector
 from pubconv.writers import WriteOptions, pdf
+from pubconv.writers import xhtml
 from pubconv.writers.pdf import tagging
+from lxml import etree
 from pdf_structure import Node, dump, marked_text, structure
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,7 +131,11 @@ def test_a_paragraph_split_by_a_page_turn_is_one_paragraph(built):
     paragraphs = [n for n in part.walk() if n.type == "/P"]
     body_paragraphs = doc.xpath("//p:body//p:p[not(ancestor::p:note)]")
     in_notes = doc.xpath("//p:note//p:p | //p:note[not(p:p)]")
-    assert len(paragraphs) == len(body_paragraphs) + len(in_notes), dump(part)
+    # the imprint at the end of the document is printed in the same <main>: its paragraphs count too
+    html = etree.fromstring(xhtml.render(doc, WriteOptions(), Collector(), target="pdf").encode())
+    imprint = html.xpath("//x:*[contains(concat(' ', @class, ' '), ' imprint ')]//x:p",
+                         namespaces={"x": "http://www.w3.org/1999/xhtml"})
+    assert len(paragraphs) == len(body_paragraphs) + len(in_notes) + len(imprint), dump(part)
     # and one Part, not one per page
     assert [n.type for n in tree.kids].count("/Part") == 1
 
@@ -243,8 +249,13 @@ def test_pdf_a_3a_is_tagged_with_notes(tmp_path):
     tree, _ = structure(path)
     assert len(notes_in(tree)) == len(doc.xpath("//p:note"))
     report = page.validate_pdf(str(path), profile=page.ValidationProfile.PDF_A_3A)
-    # MERGE-TODO(issue 16): the uncompressed XMP stream lands with the PDF typesetting work; drop this filter then.
-    failures = [(f.rule_id, f.message) for f in report.failures if f.rule_id != "PDFA3A-METADATA-FILTER-001"]
+    failures = [(f.rule_id, f.message) for f in report.failures]
+    if ("PDFA3A-STREAM-LENGTH-001" in {f for f, _ in failures}):
+        # page counts a compressed stream whose data ends in CR one byte short (it takes the CR for part of
+        # the end-of-line): qpdf, which checks every /Length against the bytes, must find nothing wrong.
+        with pikepdf.open(path) as pdf_file:
+            assert pdf_file.check_pdf_syntax() == []
+        failures = [(f, m) for f, m in failures if f != "PDFA3A-STREAM-LENGTH-001"]
     assert failures == []
 
 

@@ -25,7 +25,14 @@ from .. import imprint
 XMP_NS = {
     "xmpRights": "http://ns.adobe.com/xap/1.0/rights/",
     "prism": "http://prismstandard.org/namespaces/basic/3.0/",
+    "pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/",
+    "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
+    "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#",
 }
+#: The PRISM properties pubconv writes, declared in a PDF/A extension schema (PRISM is not one of the
+#: schemas PDF/A predefines: ISO 19005-1 6.7.8, and -2/-3 6.6.2.3).
+_PRISM_PROPERTIES = {"doi": "Digital Object Identifier of the article", "url": "The article's URL (its DOI link)",
+                     "issn": "ISSN of the print series", "eIssn": "ISSN of the online series"}
 for _key, _value in XMP_NS.items():
     register_namespace(_key, _value)
 _RDF, _DC = NS["rdf"], NS["dc"]
@@ -76,4 +83,28 @@ class PubconvMetadata(DocumentMetadata):
             SubElement(desc, f"{{{XMP_NS['prism']}}}{name}").text = issn["value"]
         if not len(desc):
             rdf.remove(desc)
+        used = sorted({child.tag.split("}")[1] for child in desc if child.tag.startswith(f"{{{XMP_NS['prism']}}}")})
+        if used:
+            _declare_prism(rdf, used)
         return re.sub(rb"^<\?xml[^>]*>\s*", b"", tostring(rdf, encoding="utf-8"))
+
+
+def _declare_prism(rdf, names: list[str]) -> None:
+    """A ``pdfaExtension:schemas`` entry that declares the PRISM properties used (valid in every PDF)."""
+    ext, schema, prop = XMP_NS["pdfaExtension"], XMP_NS["pdfaSchema"], XMP_NS["pdfaProperty"]
+    desc = SubElement(rdf, f"{{{_RDF}}}Description")
+    desc.set(f"{{{_RDF}}}about", "")
+    bag = SubElement(SubElement(desc, f"{{{ext}}}schemas"), f"{{{_RDF}}}Bag")
+    entry = SubElement(bag, f"{{{_RDF}}}li")
+    entry.set(f"{{{_RDF}}}parseType", "Resource")
+    SubElement(entry, f"{{{schema}}}schema").text = "PRISM Basic Metadata"
+    SubElement(entry, f"{{{schema}}}namespaceURI").text = XMP_NS["prism"]
+    SubElement(entry, f"{{{schema}}}prefix").text = "prism"
+    seq = SubElement(SubElement(entry, f"{{{schema}}}property"), f"{{{_RDF}}}Seq")
+    for name in names:
+        li = SubElement(seq, f"{{{_RDF}}}li")
+        li.set(f"{{{_RDF}}}parseType", "Resource")
+        SubElement(li, f"{{{prop}}}name").text = name
+        SubElement(li, f"{{{prop}}}valueType").text = "Text" if name != "url" else "URI"
+        SubElement(li, f"{{{prop}}}category").text = "external"
+        SubElement(li, f"{{{prop}}}description").text = _PRISM_PROPERTIES[name]
