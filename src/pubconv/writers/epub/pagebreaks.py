@@ -14,7 +14,9 @@ text as its own stream (``aside id="fn-N"``); blocks are separated by a space,
 inline elements are not.  The two word lists are aligned with
 :class:`difflib.SequenceMatcher`, so text that only one of them has (the EPUB's
 imprint, a word the PDF hyphenated at a line end) shifts nothing: a page that
-begins inside a hyphenated word is marked after that word, never inside it.
+begins inside a hyphenated word is marked after that word, never inside it; a
+page that begins with words only the PDF has (its imprint, at the end) is marked
+where they would be, after the last words both share.
 
 A marker never goes inside a link or other inline element whose first word
 it marks (it goes before the element), and a page that begins with a
@@ -40,6 +42,15 @@ h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead
 _INLINE = frozenset("a abbr b cite code em i q small span strong sub sup time".split())
 _HEADINGS = frozenset(f"h{i}" for i in range(1, 7))
 _WORD = re.compile(r"\S+")
+#: Characters one edition has and the other need not: the PDF's word joiners (a note call glued to its
+#: word), soft hyphens, zero-width spaces.
+_INVISIBLE = dict.fromkeys(map(ord, "\u2060\u00ad\u200b\ufeff"))
+#: A marker position after everything the EPUB has (the page begins with the PDF's own closing matter).
+END = -1
+
+
+def _comparable(word: str) -> str:
+    return word.translate(_INVISIBLE)
 
 
 def _local(el) -> str:
@@ -123,12 +134,15 @@ class _Aligner:
             return None
         if stream_id not in self.cache:
             words, offsets = stream.words()
-            opcodes = difflib.SequenceMatcher(None, pdf, words, autojunk=False).get_opcodes()
+            opcodes = difflib.SequenceMatcher(None, [_comparable(w) for w in pdf], [_comparable(w) for w in words],
+                                              autojunk=False).get_opcodes()
             self.cache[stream_id] = (words, offsets, opcodes)
         words, offsets, opcodes = self.cache[stream_id]
         j = _from_opcodes(opcodes, index, len(words))
         if j is None:
             return None
+        if j == len(words):  # the page begins with text the EPUB does not have at its end (the PDF's imprint)
+            return stream, END
         return stream, offsets[j]
 
 
@@ -139,8 +153,8 @@ def _from_opcodes(opcodes, index: int, n_epub: int) -> int | None:
                 return j1 + (index - i1)
             if index == i1 and j1 < j2:
                 return j1
-            return j2 if j2 < n_epub else None
-    return None
+            return j2  # n_epub when only the PDF has the words from here on
+    return n_epub  # the page begins after every word the PDF has (only its imprint, left out, is on it)
 
 
 def _marker(number: int) -> etree._Element:
@@ -196,6 +210,9 @@ def mark(body: etree._Element, pages) -> list[tuple[int, str]]:
             continue
         placed.append((number, found[0], found[1]))
     # Insert from the end of each stream, so that earlier offsets stay valid.
-    for number, stream, offset in sorted(placed, key=lambda p: (-p[2], -p[0])):
-        _insert(stream, offset, _marker(number))
+    for number, stream, offset in sorted(placed, key=lambda p: (p[2] != END, -p[2], p[0])):
+        if offset == END:
+            body.append(_marker(number))  # after the last block: the page holds only what the PDF adds
+        else:
+            _insert(stream, offset, _marker(number))
     return [(number, f"page-{number}") for number, _, _ in placed]

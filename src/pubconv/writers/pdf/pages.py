@@ -126,10 +126,16 @@ def _lines(box, out: list[str]) -> None:
         out.append("".join(t.text for t in box.descendants()
                            if isinstance(t, boxes.TextBox) and not _generated(t)))
         return
-    if _generated(box):
+    if _generated(box) or _imprint(box):
         return
     for child in getattr(box, "children", ()):
         _lines(child, out)
+
+
+def _imprint(box) -> bool:
+    """The PDF's closing imprint block: the EPUB prints its imprint after the title page instead."""
+    element = getattr(box, "element", None)
+    return element is not None and "imprint" in (element.get("class") or "").split()
 
 
 def _note_stream(box) -> str | None:
