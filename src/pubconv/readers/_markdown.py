@@ -28,11 +28,12 @@ REFERENCE_HEADINGS = ("references", "bibliography", "select bibliography", "sour
                       "literature", "reference list", "notes and references")
 
 _HTML_TAGS = {"sup": "sup", "sub": "sub", "em": "em", "i": "em", "strong": "strong", "b": "strong"}
-_HTML_TAG = re.compile(r"^<(/?)([a-zA-Z]+)\s*(/?)>$")
+_HTML_TAG = re.compile(r"^<(/?+)([a-zA-Z]++)\s*+(/?+)>$")
 _URLISH = re.compile(r"^(https?://|www\.)\S+$")
 #: Link targets that would run code or embed data in a reader: the text stays, the link goes.
 _UNSAFE_LINK = re.compile(r"^\s*(javascript|vbscript|data|file):", re.I)
-_UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+_UNDEFINED_CALL = re.compile(r"\[\^([^\]\s\[]{1,200}+)\]")
+_ALIGN = re.compile(r"text-align:(\w++)")
 
 
 #: Deeper nesting (lists in lists, quotes in quotes, emphasis in emphasis) is refused:
@@ -264,7 +265,7 @@ class MarkdownBuilder:
                 row = E("row")
                 for cell in tr.children:
                     style = cell.attrs.get("style", "")
-                    m = re.search(r"text-align:(\w+)", str(style))
+                    m = _ALIGN.search(str(style))
                     c = E("cell", align=m.group(1) if m else None)
                     if cell.children:
                         self._inline(cell.children[0], c, line)

@@ -15,12 +15,18 @@ from lxml import etree
 from ..document import E, fold, q, text_of
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
-_DOI_IN_TEXT = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:\s*)(10\.\d{4,9}/[^\s<>\"]+)", re.I)
+_DOI_IN_TEXT = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:\s*+)(10\.\d{4,9}/[^\s<>\"]++)", re.I)
 _DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)$", re.I)
 # "Wolf, S.O. (2019)." / "Al Arabiya (2021, February 19)." / "U.S. Central Command ()."
-_HEAD = re.compile(r"^(?P<authors>[^()]+?)\s*\((?P<date>[^()]*)\)\s*[.,:;]?\s*(?P<rest>.*)$", re.S)
+# Linear on any input (see docs/robustness.md): possessive runs, authors stripped by the caller.
+_HEAD = re.compile(r"\A(?P<authors>[^()]++)\((?P<date>[^()]*+)\)\s*+[.,:;]?+\s*+(?P<rest>.*)\Z", re.S)
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)([a-z])?\b")
-_PERSON = re.compile(r"\s*(?:&\s*|and\s+)?(?P<family>[^,&()]+?),\s*(?P<given>(?:[A-Z\u00C0-\u024F][a-z]?\.\s*-?\s*)+)\s*(?:,|$)")
+_PERSON = re.compile(r"(?<![^,&])\s*+(?:&\s*+|and\s++)?+(?P<family>[^,&()]++),\s*+"
+                     r"(?P<given>(?:[A-Z\u00C0-\u024F][a-z]?\.(?>\s*-?\s*))++)(?:,|$)")
+_JOURNAL_HINT = re.compile(r"\b\d++\s*+\(\d++\)|\bvol\.|\bpp?\.\s*+\d", re.I)
+_REPORT_HINT = re.compile(r"working paper|report|policy brief|discussion paper|\bcomment,\s*+no\.", re.I)
+# "... London: Routledge." at the end of an entry (bounded runs: linear on any input)
+_BOOK_TAIL = re.compile(r"\b[A-Z][\w .]{1,60}+:\s{0,4}+[A-Z][\w&.]{0,60}+(?:\s[\w&.]{1,40}+){0,10}+\s*+$")
 
 
 def doi_from_url(url: str) -> str | None:
@@ -96,12 +102,12 @@ def _person_group(authors: str) -> etree._Element | None:
 
 
 def _kind(plain: str, text: etree._Element, url: str | None, doi: str | None) -> str:
-    if re.search(r"\b\d+\s*\(\d+\)|\bvol\.|\bpp?\.\s*\d", plain, re.I) and text.find(f".//{q('em')}") is not None:
+    if _JOURNAL_HINT.search(plain) and text.find(f".//{q('em')}") is not None:
         return "journal"
-    if re.search(r"working paper|report|policy brief|discussion paper|\bcomment,\s*no\.", plain, re.I):
+    if _REPORT_HINT.search(plain):
         return "report"
     if url and not doi:
         return "web"
-    if re.search(r"\b[A-Z][\w .]+:\s*[A-Z][\w&.]+(?:\s[\w&.]+)*\.?\s*$", plain):
+    if _BOOK_TAIL.search(plain):
         return "book"
     return "other"

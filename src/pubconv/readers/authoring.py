@@ -47,7 +47,9 @@ KEYS = {"series", "number", "title", "subtitle", "authors", "date", "doi", "lang
 AUTHOR_KEYS = {"name", "given", "family", "orcid", "email", "affiliation", "affiliations", "bio", "note"}
 
 
-_OPENING = re.compile(r"\A---[ \t]*\n\s*[A-Za-z_][\w-]*\s*:")
+_OPENING = re.compile(r"\A---[ \t]*+\n\s*+[A-Za-z_][\w-]*+\s*+:")
+_ISSN = re.compile(r"^\d{4}-\d{3}[\dX]$")
+_KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*+)\s*+:")
 
 
 def has_front_matter(text: str) -> bool:
@@ -113,7 +115,7 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
             meta.append(E("publisher", E("name", str(name)), E("place", str(place)) if place else None))
     if data.get("issn") is not None:
         issn = _string(data["issn"], "issn", pos)
-        if not re.match(r"^\d{4}-\d{3}[\dX]$", issn):
+        if not _ISSN.match(issn):
             raise PubconvError(f"not an ISSN: {issn!r} (expected NNNN-NNNN)", pos("issn"), "bad-front-matter")
         meta.append(E("issn", issn, format="electronic"))
     lic = data.get("license", data.get("licence"))
@@ -167,7 +169,7 @@ def _load_yaml(text: str, path: str) -> dict:
 def _key_lines(fm_text: str) -> dict[str, int]:
     lines = {}
     for i, line in enumerate(fm_text.splitlines()):
-        m = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
+        m = _KEY_LINE.match(line)
         if m and m.group(1) not in lines:
             lines[m.group(1)] = i + 2
     return lines

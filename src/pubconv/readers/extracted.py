@@ -31,22 +31,32 @@ from ..errors import PubconvError, Report, SourcePos, warn
 from . import _common
 from ._markdown import MarkdownBuilder, is_reference_heading
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# Every pattern here is linear on any input (possessive runs, bounded repeats; docs/robustness.md).
+_HEADING = re.compile(r"^(#{1,6})\s++((?:.*(?:[^\s#]|#(?=\s)))?)\s*+#*+\s*+$")
 _SERIES = re.compile(
     r"^(?P<label>[A-Z][A-Z&.\-]*(?:\s+[A-Z][A-Z&.\-]*)*)\s+(?:N[o°º]\.?\s*)?(?P<number>\d+[A-Za-z]?)"
     r"\s*(?:[-–—:|]\s*)(?P<title>.+)$")
 _BYLINE = re.compile(r"^by\s+", re.I)
-_DOI_LINE = re.compile(r"\bdoi\b\s*:?\s*(?P<doi>.*)$", re.I)
-_CALL = re.compile(r"<sup>\s*(\d+)\s*</sup>")
-_NOTE_START = re.compile(r"^\s*<sup>\s*(\d+)\s*</sup>\s*")
+_DOI_LINE = re.compile(r"\bdoi\b\s*+:?+\s*+(?P<doi>.*)$", re.I)
+_CALL = re.compile(r"<sup>\s*+(\d++)\s*+</sup>")
+_NOTE_START = re.compile(r"^\s*+<sup>\s*+(\d++)\s*+</sup>\s*+")
 _AUTHOR_NOTE_START = re.compile(r"^\s*(?:<sup>\s*(\*+|†|‡)\s*</sup>|\\(\*+)|(†|‡))\s*")
 _PAGE_BREAK = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
-_REF_HEADING = re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*(?P<name>[A-Za-z][A-Za-z ]+?)\s*:?\s*(?:\*\*|__)?\s*:?\s*$")
+_REF_HEADING = re.compile(r"^\s*+(?:#{1,6}\s*+)?+(?:\*\*|__)?+\s*+(?P<name>[A-Za-z](?:[A-Za-z]| ++(?=[A-Za-z]))++)"
+                          r"\s*+:?+\s*+(?:\*\*|__)?+\s*+:?+\s*+$")
 _URL_LINE = re.compile(r"^\s*(?:<https?://[^>\s]+>|\[[^\]]*\]\(https?://[^)\s]+\)|https?://\S+)\s*$")
 _BLOCK_START = re.compile(r"^(\s*)([-+*]|\d{1,9}[.)])(\s|$)")
-_LINK_END = re.compile(r"(\]\([^)]*\)|<https?://[^>]+>|https?://\S+)$")
+_LINK_END = re.compile(r"(\]\((?:[^()]|\([^()]*+\))*+\)|<https?://[^<>\s]++>"
+                       r"|(?<![^\s(\[\"'])https?://(?:[^\s(]|\([^\s()]*+\))*+\)?)$")
+_TRAILING_CALLS = re.compile(r"(?<!</sup>)(?<!\])(?:<sup>\s*+\d++\s*+</sup>|\[\^[^\]\[]{1,200}+\])++$")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_BOLD_NAME = re.compile(r"\*\*(.+?)\*\*((?:\\\*|<sup>\s*+[*†‡]++\s*+</sup>|[†‡])*+)")
+_NAME_SEP = re.compile(r"(?<!\s)\s*+(?:,|\band\b|&)\s*+")
+_NAME_MARKS = re.compile(r"[^*†‡]")
+_DOI_LINK = re.compile(r"^\[(?P<label>[^\]]++)\]\((?P<href>[^)]++)\)")
+_DOI_RESOLVER = re.compile(r"^https?://(dx\.)?doi\.org/")
 _BOLD_START = re.compile(r"^\s*\*\*(.+?)\*\*")
-_NAME_MARK = re.compile(r"(?:\\\*|<sup>\s*[*†‡]+\s*</sup>|[†‡])+")
+_NAME_MARK = re.compile(r"(?:\\\*|<sup>\s*+[*†‡]++\s*+</sup>|[†‡])++")
 
 
 @dataclass
@@ -101,7 +111,7 @@ def _protect(line: str) -> str:
 def ends_sentence(text: str) -> bool:
     """Does this text end a sentence (so that what follows is not its continuation)?"""
     s = text.rstrip()
-    s = re.sub(r"(?:<sup>\s*\d+\s*</sup>|\[\^[^\]]+\])+$", "", s).rstrip()
+    s = _TRAILING_CALLS.sub("", s).rstrip()
     if _LINK_END.search(s) and not s.endswith("](#)"):
         return True
     s = s.rstrip("\"'’”»)]*_ ")
@@ -119,7 +129,7 @@ def _is_plain_paragraph(block: Block) -> bool:
 
 
 def _unescape(s: str) -> str:
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", s)
+    return _ESCAPED.sub(r"\1", s)
 
 
 class ExtractedReader:
@@ -211,11 +221,11 @@ class ExtractedReader:
 
     def _byline(self, block: Block) -> list[tuple[str, str, int]]:
         text = _BYLINE.sub("", " ".join(ln.strip() for ln in block.lines))
-        bold = list(re.finditer(r"\*\*(.+?)\*\*((?:\\\*|<sup>\s*[*†‡]+\s*</sup>|[†‡])*)", text))
+        bold = list(_BOLD_NAME.finditer(text))
         if bold:
             parts = [(m.group(1), m.group(2)) for m in bold]
         else:
-            parts = [(p, "") for p in re.split(r"\s*(?:,|\band\b|&)\s*", text) if p.strip()]
+            parts = [(p, "") for p in _NAME_SEP.split(text) if p.strip()]
         out = []
         for name, marks in parts:
             inner = _NAME_MARK.search(name)
@@ -224,7 +234,7 @@ class ExtractedReader:
                 name = _NAME_MARK.sub("", name)
             name = " ".join(_unescape(name).strip(" ,").split())
             if name:
-                marks = re.sub(r"[^*†‡]", "", _unescape(marks))
+                marks = _NAME_MARKS.sub("", _unescape(marks))
                 out.append((name, marks, block.line))
         return out
 
@@ -240,9 +250,9 @@ class ExtractedReader:
             else:
                 date = _common.date_element(parsed[0], parsed[1], block.line)
         raw = m.group("doi").strip()
-        link = re.match(r"^\[(?P<label>[^\]]+)\]\((?P<href>[^)]+)\)", raw)
+        link = _DOI_LINK.match(raw)
         value = _unescape(link.group("label") if link else raw.strip("<>")).strip()
-        value = re.sub(r"^https?://(dx\.)?doi\.org/", "", value).rstrip(".")
+        value = _DOI_RESOLVER.sub("", value).rstrip(".")
         if value:
             doi = _common.check_doi(value, self.pos(block.line, m.start("doi") + 1), self.report)
             if doi:
