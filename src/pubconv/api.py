@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping
 from . import config as config_mod
 from . import readers
 from .document import Document
-from .errors import Collector, Diagnostic, PubconvError, Report, SourcePos
+from .errors import Collector, Diagnostic, PubconvError, Report, SourcePos, printable
 from .writers import FORMATS, WriteOptions, writer
 
 DEFAULT_FORMATS = ("pdf", "epub", "jats")
@@ -103,6 +103,10 @@ def convert(source: str | os.PathLike, to: Iterable[str] | str = DEFAULT_FORMATS
     """
     to = parse_formats(to)
     path = Path(source)
+    if printable(path.name) != path.name:
+        # Output names, JATS self-uris and EPUB manifests are made from it: no control characters there.
+        raise PubconvError("the file name has control characters or bytes that are not UTF-8; rename the file",
+                           SourcePos(str(path)), "bad-name")
     found = Collector()
     cfg = config if config is not None else config_mod.for_source(path)
     doc = read(path, form=form, config=cfg, report=found)

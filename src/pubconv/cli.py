@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .errors import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, Diagnostic, PubconvError, SourcePos
+from .errors import (EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, Diagnostic, PubconvError, SourcePos,
+                     printable)
 
 SOURCE_SUFFIXES = (".md", ".markdown", ".txt", ".pubconv.xml")
 
@@ -95,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return _run(args)
+    except PubconvError as exc:  # a problem before any document was tried (pubconv.toml, say)
+        print(exc.diagnostic, file=sys.stderr)
+        return EXIT_USAGE if exc.code == "usage" else EXIT_FAILED
     except KeyboardInterrupt:
         print("pubconv: interrupted", file=sys.stderr)
         return EXIT_FAILED
@@ -149,9 +153,9 @@ def _run(args) -> int:
         if bar is not None:
             bar.update(1)
         elif outcome.status == "converted":
-            print(f"{outcome.source} -> {', '.join(outcome.outputs.values())}")
+            print(printable(f"{outcome.source} -> {', '.join(outcome.outputs.values())}"))
         elif outcome.status != "failed":
-            print(f"{outcome.source}: {outcome.status}")
+            print(printable(f"{outcome.source}: {outcome.status}"))
 
     started = time.monotonic()
     outcomes = build.run(jobs, workers=workers, force=getattr(args, "force", False), on_outcome=report)

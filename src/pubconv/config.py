@@ -119,6 +119,10 @@ def load(path: Path | None) -> Config:
                            "bad-config") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PubconvError(f"cannot read configuration: {exc}", SourcePos(str(path)), "bad-config") from None
+    except ValueError as exc:  # a number too long to convert, say
+        raise PubconvError(f"not a usable TOML value: {str(exc).split(';')[0]}", SourcePos(str(path)),
+                           "bad-config") from None
+    _check_text(raw, path)
     if path.name == "pyproject.toml":
         raw = raw.get("tool", {}).get("pubconv", {})
     _check(raw, path)
@@ -137,6 +141,25 @@ def key_pos(path: Path, key: str) -> SourcePos:
     except OSError:
         pass
     return SourcePos(str(path))
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _check_text(raw, path: Path) -> None:
+    """Every key and string value must be text an XML document can carry (no control characters)."""
+    stack = [("", raw)]
+    while stack:
+        key, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((str(k), v) for k, v in value.items())
+            stack.extend((str(k), str(k)) for k in value)
+        elif isinstance(value, list):
+            stack.extend((key, v) for v in value)
+        elif isinstance(value, str) and _NOT_XML.search(value):
+            bad = _NOT_XML.search(value).group()
+            raise PubconvError(f"'{key}' has the control character U+{ord(bad):04X}", key_pos(path, key),
+                               "bad-config")
 
 
 def _check(raw: dict, path: Path) -> None:

@@ -6,6 +6,7 @@ Non-fatal problems are :class:`Diagnostic` values handed to a ``report`` callabl
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Literal
 
@@ -18,6 +19,16 @@ EXIT_USAGE = 2  #: the command line itself was wrong
 EXIT_INTERNAL = 3  #: a bug in pubconv: one line is printed, --debug shows the traceback
 
 
+# Control characters, line and paragraph separators: escaped in every message, so that a file
+# name or a value can never start a line of its own and forge a diagnostic.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters written as escapes (``\\n``, ``\\x07``): one line, always."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
+
+
 @dataclass(frozen=True)
 class SourcePos:
     """A place in a source file; line and column are 1-based and optional."""
@@ -27,7 +38,7 @@ class SourcePos:
     column: int | None = None
 
     def __str__(self) -> str:  # "comments/c207.md:12:3"
-        return ":".join(str(p) for p in (self.path, self.line, self.column) if p is not None)
+        return ":".join(printable(str(p)) for p in (self.path, self.line, self.column) if p is not None)
 
 
 @dataclass(frozen=True)
@@ -41,7 +52,7 @@ class Diagnostic:
 
     def __str__(self) -> str:
         where = f"{self.pos}: " if self.pos is not None else ""
-        return f"{where}{self.severity}: {self.message} [{self.code}]"
+        return f"{where}{self.severity}: {printable(self.message)} [{self.code}]"
 
 
 Report = Callable[[Diagnostic], None]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from lxml import etree
 from markdown_it import MarkdownIt
@@ -327,6 +328,10 @@ class MarkdownBuilder:
                 if href in ("", "#"):
                     self.dead_links.append(line)
                     self._inline_nodes(node.children, stack, line)
+                elif not _parses(href):
+                    warn(self.report, "bad-link", f"link target is not a valid URL: {href[:80]!r}; its text kept",
+                         self.pos(line))
+                    self._inline_nodes(node.children, stack, line)
                 elif _UNSAFE_LINK.match(href):
                     warn(self.report, "unsafe-link", f"link to {href.split(':')[0]}: removed, its text kept",
                          self.pos(line))
@@ -364,6 +369,9 @@ class MarkdownBuilder:
                     stack.pop()
                 return
             if not m.group(3):
+                if len(stack) > MAX_NESTING:
+                    raise PubconvError(f"inline HTML tags nested deeper than {MAX_NESTING} levels are not "
+                                       "supported", self.pos(line), "too-deep")
                 el = E(want)
                 stack[-1].append(el)
                 stack.append(el)
@@ -421,6 +429,14 @@ def _pop_trailing_url(text: etree._Element) -> str | None:
     else:
         text.text = (text.text or "").rstrip() or None
     return href
+
+
+def _parses(url: str) -> bool:
+    try:
+        urlsplit(url)
+    except ValueError:  # "http://[::1"
+        return False
+    return True
 
 
 def undefined_calls(text: str) -> list[str]:

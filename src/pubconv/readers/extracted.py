@@ -38,8 +38,8 @@ _SERIES = re.compile(
     r"\s*(?:[-–—:|]\s*)(?P<title>.+)$")
 _BYLINE = re.compile(r"^by\s+", re.I)
 _DOI_LINE = re.compile(r"\bdoi\b\s*+:?+\s*+(?P<doi>.*)$", re.I)
-_CALL = re.compile(r"<sup>\s*+(\d++)\s*+</sup>")
-_NOTE_START = re.compile(r"^\s*+<sup>\s*+(\d++)\s*+</sup>\s*+")
+_CALL = re.compile(r"<sup>\s*+(\d{1,6}+)\s*+</sup>")  # note numbers: at most 6 digits
+_NOTE_START = re.compile(r"^\s*+<sup>\s*+(\d{1,6}+)\s*+</sup>\s*+")
 _AUTHOR_NOTE_START = re.compile(r"^\s*(?:<sup>\s*(\*+|†|‡)\s*</sup>|\\(\*+)|(†|‡))\s*")
 _PAGE_BREAK = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _REF_HEADING = re.compile(r"^\s*+(?:#{1,6}\s*+)?+(?:\*\*|__)?+\s*+(?P<name>[A-Za-z](?:[A-Za-z]| ++(?=[A-Za-z]))++)"
@@ -48,7 +48,7 @@ _URL_LINE = re.compile(r"^\s*(?:<https?://[^>\s]+>|\[[^\]]*\]\(https?://[^)\s]+\
 _BLOCK_START = re.compile(r"^(\s*)([-+*]|\d{1,9}[.)])(\s|$)")
 _LINK_END = re.compile(r"(\]\((?:[^()]|\([^()]*+\))*+\)|<https?://[^<>\s]++>"
                        r"|(?<![^\s(\[\"'])https?://(?:[^\s(]|\([^\s()]*+\))*+\)?)$")
-_TRAILING_CALLS = re.compile(r"(?<!</sup>)(?<!\])(?:<sup>\s*+\d++\s*+</sup>|\[\^[^\]\[]{1,200}+\])++$")
+_TRAILING_CALLS = re.compile(r"(?<!</sup>)(?<!\])(?:<sup>\s*+\d{1,6}+\s*+</sup>|\[\^[^\]\[]{1,200}+\])++$")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _BOLD_NAME = re.compile(r"\*\*(.+?)\*\*((?:\\\*|<sup>\s*+[*†‡]++\s*+</sup>|[†‡])*+)")
 _NAME_SEP = re.compile(r"(?<!\s)\s*+(?:,|\band\b|&)\s*+")

@@ -93,7 +93,11 @@ def modified(doc: Document, environ: Mapping[str, str] | None = None) -> datetim
         if not epoch.isdigit():
             raise PubconvError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}",
                                SourcePos(doc.path), "bad-source-date-epoch")
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise PubconvError(f"SOURCE_DATE_EPOCH={epoch[:30]!r} is out of range", SourcePos(doc.path),
+                               "bad-source-date-epoch") from None
     return document_date(doc) or _EPOCH
 
 
