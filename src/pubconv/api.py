@@ -92,14 +92,17 @@ def render(doc: Document, to: Iterable[str], options: WriteOptions, report: Repo
 
 def convert(source: str | os.PathLike, to: Iterable[str] | str = DEFAULT_FORMATS, out_dir: str | os.PathLike = "out",
             *, form: str | None = None, options: Mapping[str, Any] | None = None, strict: bool = False,
-            write: bool = True, config: config_mod.Config | None = None) -> Result:
+            write: bool = True, config: config_mod.Config | None = None,
+            names: Mapping[str, str] | None = None) -> Result:
     """Convert one source to each format in ``to`` and (unless ``write=False``) write
     ``out_dir/<stem><suffix>`` for each, atomically: all formats are rendered in memory
     first, then each file goes to a ``*.tmp`` beside its target and is renamed into place.
 
     ``options`` are :class:`~pubconv.writers.WriteOptions` fields that win over the
     configuration, e.g. ``{"paper": "Letter", "pdf_variant": "pdf/a-3b"}``.
-    Raises PubconvError on an error in the source, or on any warning when ``strict``.
+    ``names`` (format -> file name) replaces ``<stem><suffix>`` for the formats it names.
+    Raises PubconvError on an error in the source, or on any warning when ``strict``
+    (its ``diagnostics`` then carry every warning, in order).
     """
     to = parse_formats(to)
     path = Path(source)
@@ -110,15 +113,16 @@ def convert(source: str | os.PathLike, to: Iterable[str] | str = DEFAULT_FORMATS
     found = Collector()
     cfg = config if config is not None else config_mod.for_source(path)
     doc = read(path, form=form, config=cfg, report=found)
-    names = {name: stem(path) + FORMATS[name].suffix for name in to}
+    names = {name: (names or {}).get(name) or stem(path) + FORMATS[name].suffix for name in to}
     opts = options_for(doc, cfg, options)
     opts = replace(opts, outputs={k: v for k, v in names.items() if k in ("pdf", "epub")} | dict(opts.outputs))
     data = render(doc, to, opts, found)
     result = Result(path, data=data, diagnostics=list(found.items))
     if strict and result.warnings:
+        n = len(result.warnings)
         first = result.warnings[0]
-        raise PubconvError(f"{len(result.warnings)} warning(s) under --strict; first: {first.message}",
-                           first.pos or SourcePos(str(path)), "strict")
+        raise PubconvError(f"{n} warning{'s' if n != 1 else ''} under --strict (all listed); first: {first.message}",
+                           first.pos or SourcePos(str(path)), "strict", diagnostics=result.warnings)
     if write:
         result.outputs = write_outputs(Path(out_dir), {names[k]: v for k, v in data.items()},
                                        {names[k]: k for k in data})
@@ -135,26 +139,58 @@ def parse_formats(to: Iterable[str] | str) -> list[str]:
 
 
 def write_outputs(out_dir: Path, files: dict[str, bytes], formats: dict[str, str]) -> dict[str, Path]:
-    """Write each ``name -> bytes`` into ``out_dir`` atomically; never outside it."""
+    """Write each ``name -> bytes`` into ``out_dir`` as one set: all of them or none; never outside it.
+
+    Every file is first written to a temporary file created exclusively, with a random name,
+    inside ``out_dir``; only when all are written are they renamed into place.  If a rename
+    fails, the files already replaced are put back as they were (and new ones removed), so a
+    document's formats always come from one build.  Temporary files are removed on every path.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     root = out_dir.resolve()
+    for name in files:
+        if (root / name).parent != root or name in ("", ".", ".."):
+            raise PubconvError(f"output name {name!r} would leave the output folder", None, "bad-output")
+    temps: list[Path] = []  # every temporary file made, whatever happens next
     staged: list[tuple[str, Path]] = []
+    backups: dict[str, Path | None] = {}  # name -> the previous file (kept aside), or None if there was none
+    done: list[str] = []
     try:
         for name, data in files.items():
-            target = root / name
-            if target.parent != root or name in ("", ".", ".."):
-                raise PubconvError(f"output name {name!r} would leave the output folder", None, "bad-output")
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=root)
+            temps.append(Path(tmp))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.chmod(tmp, 0o644)
             staged.append((name, Path(tmp)))
-        written = {}
-        for name, tmp in staged:
-            os.replace(tmp, root / name)
-            written[formats[name]] = out_dir / name
-        return written
+        for name, _ in staged:
+            target = root / name
+            if target.is_symlink() or target.is_file():
+                fd, keep = tempfile.mkstemp(prefix=f".{name}.", suffix=".old.tmp", dir=root)
+                os.close(fd)
+                temps.append(Path(keep))
+                os.replace(target, keep)  # a rename: the old bytes stay as they were
+                backups[name] = Path(keep)
+            else:
+                backups[name] = None
+            done.append(name)
+            os.replace(dict(staged)[name], target)
+        return {formats[name]: out_dir / name for name, _ in staged}
+    except BaseException:
+        for name in reversed(done):  # roll back: the previous set comes back whole
+            try:
+                if backups.get(name) is not None:
+                    os.replace(backups[name], root / name)
+                elif (root / name).exists():
+                    (root / name).unlink()
+            except OSError:
+                pass
+        raise
     finally:
-        for _, tmp in staged:
-            if tmp.exists():
+        for tmp in temps:
+            try:
                 tmp.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError:
+                pass

@@ -16,6 +16,7 @@ from .errors import (EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, Diagnostic
                      printable)
 
 SOURCE_SUFFIXES = (".md", ".markdown", ".txt", ".pubconv.xml")
+EXIT_INTERRUPTED = 130  #: Ctrl-C, as shells report SIGINT
 
 EPILOG = """\
 examples:
@@ -100,8 +101,8 @@ def main(argv: list[str] | None = None) -> int:
         print(exc.diagnostic, file=sys.stderr)
         return EXIT_USAGE if exc.code == "usage" else EXIT_FAILED
     except KeyboardInterrupt:
-        print("pubconv: interrupted", file=sys.stderr)
-        return EXIT_FAILED
+        print("pubconv: interrupted; the build record is saved", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - the one place internal errors are turned into a message
         if args.debug:
             raise
@@ -123,9 +124,28 @@ def _run(args) -> int:
         given = {"paper": args.paper, "pdf_variant": args.pdf_variant, "bleed": args.bleed,
                  "crop_marks": args.crop_marks or None, "allow_remote": args.allow_remote or None}
         base = {k: v for k, v in given.items() if v is not None}
+        if args.paper is not None or args.bleed is not None:  # command-line errors: exit 2, before any work
+            from .writers import WriteOptions
+            from .writers.pdf import page_style
+
+            try:
+                page_style(WriteOptions(paper=args.paper, bleed=args.bleed))
+            except PubconvError as exc:
+                print(f"pubconv: error: --paper/--bleed: {printable(exc.message)}", file=sys.stderr)
+                return EXIT_USAGE
+        names = None
+        target = _output_file(args.output)
+        if target is not None:
+            fmt = target[0]
+            if len(args.sources) != 1 or Path(args.sources[0]).is_dir() or \
+                    (args.to != "pdf,epub,jats" and formats != [fmt]):
+                print(f"pubconv: error: -o {printable(args.output)} names a {fmt} file: give one source file and "
+                      f"at most --to {fmt}, or name a folder", file=sys.stderr)
+                return EXIT_USAGE
+            formats, names = [fmt], {fmt: target[1].name}
     else:
         # check builds what needs no WeasyPrint: the EPUB shares the PDF's XHTML, so it finds the same problems
-        formats, base = ["xml", "epub", "jats"], {}
+        formats, base, names = ["xml", "epub", "jats"], {}, None
     out_dir = _output_dir(args)
     if getattr(args, "pre_commit", False) and not _git_ignores(out_dir):
         print(f"pubconv: error: the output folder '{out_dir}' is not ignored by git; add '{out_dir}/' to "
@@ -138,7 +158,7 @@ def _run(args) -> int:
         print("pubconv: error: no sources found", file=sys.stderr)
         return EXIT_FAILED
     jobs = [build.Job(src, tuple(formats), out_dir, form=args.form, options=base, strict=args.strict,
-                      write=args.command == "convert") for src in sources]
+                      write=args.command == "convert", names=names, debug=args.debug) for src in sources]
     workers = args.jobs if args.jobs else (os.cpu_count() or 1)
     bar = None
     if len(jobs) > 1 and sys.stderr.isatty():
@@ -146,28 +166,71 @@ def _run(args) -> int:
 
         bar = tqdm(total=len(jobs), unit="doc", file=sys.stderr, leave=False)
 
+    pipe = {"open": True}
+
+    def say(line: str, err: bool = True) -> None:
+        """Print one line; a reader that went away (``| head -1``) stops the printing, not the batch."""
+        if bar is not None and err:
+            bar.write(line)
+            return
+        if not pipe["open"] and not err:
+            return
+        try:
+            print(line, file=sys.stderr if err else sys.stdout, flush=not err)
+        except BrokenPipeError:
+            if not err:
+                pipe["open"] = False
+                _silence_stdout()
+
     def report(outcome: build.Outcome) -> None:
-        out = bar.write if bar is not None else (lambda s: print(s, file=sys.stderr))
         for d in outcome.diagnostics:
-            out(str(d))
+            say(str(d))
         if bar is not None:
             bar.update(1)
         elif outcome.status == "converted":
-            print(printable(f"{outcome.source} -> {', '.join(outcome.outputs.values())}"))
+            say(printable(f"{outcome.source} -> {', '.join(outcome.outputs.values())}"), err=False)
         elif outcome.status != "failed":
-            print(printable(f"{outcome.source}: {outcome.status}"))
+            say(printable(f"{outcome.source}: {outcome.status}"), err=False)
 
     started = time.monotonic()
-    outcomes = build.run(jobs, workers=workers, force=getattr(args, "force", False), on_outcome=report)
-    if bar is not None:
-        bar.close()
+    try:
+        outcomes = build.run(jobs, workers=workers, force=getattr(args, "force", False), on_outcome=report,
+                             report=lambda d: say(str(d)))
+    finally:
+        if bar is not None:
+            bar.close()
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("converted", "checked", "skipped", "failed")}
     failed = counts["failed"] + len(problems)
     if len(jobs) + len(problems) > 1 or failed:
         done = "converted" if args.command == "convert" else "checked"
         parts = [f"{counts[done]} {done}"] + ([f"{counts['skipped']} skipped"] if args.command == "convert" else [])
-        print(f"pubconv: {', '.join(parts)}, {failed} failed in {time.monotonic() - started:.1f}s", file=sys.stderr)
+        say(f"pubconv: {', '.join(parts)}, {failed} failed in {time.monotonic() - started:.1f}s")
+    if any(o.internal for o in outcomes):
+        return EXIT_INTERNAL
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe: point stdout at /dev/null so that Python's exit does not complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+#: ``-o`` names one output file when it ends with a format's suffix (as Pandoc users expect).
+_FILE_SUFFIXES = {".pubconv.xml": "xml", ".jats.xml": "jats", ".pdf": "pdf", ".epub": "epub"}
+
+
+def _output_file(output: str | None) -> tuple[str, Path] | None:
+    if not output or Path(output).is_dir():
+        return None
+    for suffix, fmt in _FILE_SUFFIXES.items():
+        if output.lower().endswith(suffix) and len(Path(output).name) > len(suffix):
+            return fmt, Path(output)
+    return None
 
 
 def _git_ignores(folder: Path) -> bool:
@@ -182,7 +245,8 @@ def _git_ignores(folder: Path) -> bool:
 
 def _output_dir(args) -> Path:
     if getattr(args, "output", None):
-        return Path(args.output)
+        target = _output_file(args.output)
+        return target[1].parent if target is not None else Path(args.output)
     from . import config as config_mod
 
     first = Path(args.sources[0])

@@ -65,11 +65,14 @@ class PubconvError(Exception):
     tests and the documentation use; the message is for people.
     """
 
-    def __init__(self, message: str, pos: SourcePos | None = None, code: str = "error"):
+    def __init__(self, message: str, pos: SourcePos | None = None, code: str = "error",
+                 diagnostics: "list[Diagnostic] | None" = None):
         super().__init__(message)
         self.message = message
         self.pos = pos
         self.code = code
+        #: further diagnostics that go with this error (under --strict: every warning, in order)
+        self.diagnostics: list[Diagnostic] = list(diagnostics or [])
 
     @property
     def diagnostic(self) -> Diagnostic:
