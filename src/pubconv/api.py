@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping
 from . import config as config_mod
 from . import readers
 from .document import Document
-from .errors import Collector, Diagnostic, PubconvError, Report, SourcePos, printable
+from .errors import Collector, Diagnostic, PubconvError, Report, SourcePos, collapse, printable
 from .writers import FORMATS, WriteOptions, writer
 
 DEFAULT_FORMATS = ("pdf", "epub", "jats")
@@ -65,8 +65,16 @@ def read(source: str | os.PathLike, *, form: str | None = None, config: config_m
 def options_for(doc: Document, cfg: config_mod.Config,
                 overrides: Mapping[str, Any] | None = None) -> WriteOptions:
     """Writer options: the configuration's, with ``overrides`` (field name -> value) winning."""
+    overrides = dict(overrides or {})
+    allow_outside = bool(overrides.pop("allow_outside", False))
     theme = cfg.get("theme", "dir")
     logo = cfg.relative(cfg.get("publisher", "logo"))
+    if logo is not None and cfg.path is not None and not allow_outside \
+            and not _inside(logo, cfg.path.parent):
+        # A repository's configuration must not make a build read files elsewhere on the machine.
+        raise PubconvError(f"the logo {cfg.get('publisher', 'logo')!r} is outside the configuration's folder; "
+                           "move it there, or pass --allow-outside", config_mod.key_pos(cfg.path, "logo"),
+                           "outside-config")
     if logo is not None and not logo.is_file():
         raise PubconvError(f"the logo named in the configuration does not exist: {cfg.get('publisher', 'logo')}",
                            config_mod.key_pos(cfg.path, "logo"), "bad-config")
@@ -79,7 +87,15 @@ def options_for(doc: Document, cfg: config_mod.Config,
         theme_dir=cfg.relative(theme),
         logo=logo.resolve() if logo is not None else None,
     )
-    return replace(opts, **dict(overrides or {}))
+    return replace(opts, **overrides)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Is ``path`` (symbolic links resolved) inside ``folder``?"""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return False
 
 
 def render(doc: Document, to: Iterable[str], options: WriteOptions, report: Report) -> dict[str, bytes]:
@@ -117,7 +133,7 @@ def convert(source: str | os.PathLike, to: Iterable[str] | str = DEFAULT_FORMATS
     opts = options_for(doc, cfg, options)
     opts = replace(opts, outputs={k: v for k, v in names.items() if k in ("pdf", "epub")} | dict(opts.outputs))
     data = render(doc, to, opts, found)
-    result = Result(path, data=data, diagnostics=list(found.items))
+    result = Result(path, data=data, diagnostics=collapse(found.items))
     if strict and result.warnings:
         n = len(result.warnings)
         first = result.warnings[0]

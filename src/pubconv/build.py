@@ -216,7 +216,10 @@ def run_one(job: Job) -> Outcome:
         err = PubconvError(f"cannot write the outputs: {exc.strerror or exc} ({where}); the previous outputs "
                            "are unchanged", SourcePos(str(job.source)), "write-failed")
         return Outcome(job.source, "failed", diagnostics=[err.diagnostic])
-    except Exception as exc:  # noqa: BLE001 - a bug in pubconv: this document fails, the batch goes on
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - a bug in pubconv (or a library's BaseException): this document
+        # fails, the batch goes on
         if job.debug:
             raise
         err = PubconvError(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",

@@ -43,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="force the source form (default: front matter means authoring, else extracted)")
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
     common.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    common.add_argument("--allow-outside", action="store_true",
+                        help="let pubconv.toml name a logo or an output folder outside its own folder")
 
     conv = sub.add_parser("convert", parents=[common], help="convert sources", epilog=EPILOG,
                           formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -71,6 +73,17 @@ def find_sources(args: list[str], skip: Path | None = None) -> tuple[list[Path],
     found: list[Path] = []
     problems: list[Diagnostic] = []
     skip_resolved = skip.resolve() if skip is not None else None
+    recorded: dict[Path, set[str]] = {}  # folder -> outputs its build record lists
+
+    def is_output(f: Path) -> bool:
+        """Written by pubconv, as the build record of its folder says (an output folder found in a scan)."""
+        from .build import STATE_DIR, read_state_outputs
+
+        folder = f.parent
+        if folder not in recorded:
+            recorded[folder] = read_state_outputs(folder) if (folder / STATE_DIR).is_dir() else set()
+        return str(f.resolve()) in recorded[folder]
+
     for arg in args:
         path = Path(arg)
         if path.is_dir():
@@ -79,6 +92,8 @@ def find_sources(args: list[str], skip: Path | None = None) -> tuple[list[Path],
                 if any(part.startswith(".") for part in rel) or not f.is_file():
                     continue
                 if skip_resolved is not None and skip_resolved in f.resolve().parents:
+                    continue
+                if is_output(f):
                     continue
                 if f.name.endswith(SOURCE_SUFFIXES) and f.name.lower() not in ("readme.md", "changelog.md"):
                     found.append(f)
@@ -146,6 +161,8 @@ def _run(args) -> int:
     else:
         # check builds what needs no WeasyPrint: the EPUB shares the PDF's XHTML, so it finds the same problems
         formats, base, names = ["xml", "epub", "jats"], {}, None
+    if args.allow_outside:
+        base = dict(base, allow_outside=True)
     out_dir = _output_dir(args)
     if getattr(args, "pre_commit", False) and not _git_ignores(out_dir):
         print(f"pubconv: error: the output folder '{out_dir}' is not ignored by git; add '{out_dir}/' to "
@@ -252,4 +269,16 @@ def _output_dir(args) -> Path:
     first = Path(args.sources[0])
     cfg = config_mod.for_source(first if first.is_dir() else first.parent / "x")
     out = cfg.get("build", "output")
-    return cfg.relative(out) if out else Path("out")
+    if not out:
+        return Path("out")
+    folder = cfg.relative(out)
+    if cfg.path is not None and not args.allow_outside:
+        try:
+            inside = folder.resolve().is_relative_to(cfg.path.parent.resolve())
+        except (OSError, RuntimeError, ValueError):
+            inside = False
+        if not inside:
+            raise PubconvError(f"[build] output {out!r} is outside the configuration's folder; a configuration "
+                               "may not make pubconv write elsewhere (pass --allow-outside to allow it)",
+                               config_mod.key_pos(cfg.path, "output"), "outside-config")
+    return folder

@@ -100,6 +100,15 @@ class Collector:
         return [d for d in self.items if d.severity == "warning"]
 
 
+def collapse(items: list[Diagnostic]) -> list[Diagnostic]:
+    """Identical diagnostics (same severity, code, message and place) as one, with a count; order kept."""
+    counts: dict[Diagnostic, int] = {}
+    for d in items:
+        counts[d] = counts.get(d, 0) + 1
+    return [d if n == 1 else Diagnostic(d.severity, d.code, f"{d.message} ({n} times)", d.pos)
+            for d, n in counts.items()]
+
+
 def warn(report: Report, code: str, message: str, pos: SourcePos | None = None) -> None:
     """Hand a warning to ``report``."""
     report(Diagnostic("warning", code, message, pos))
