@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import re
 import shutil
 import socketserver
 import subprocess
@@ -64,6 +65,43 @@ def test_bad_input(case: Path, update_goldens):
     assert code in (0, 1)
     for line in lines:  # path:line:col: severity: message [code]
         assert line.startswith(case.name) and line.endswith("]") and (": error: " in line or ": warning: " in line)
+
+
+FOLDER_CASES = sorted(p for p in BAD.iterdir() if p.is_dir())
+_SUMMARY = re.compile(r"^pubconv: \d+ (converted|checked)")
+
+
+@pytest.mark.parametrize("case", FOLDER_CASES, ids=[c.name for c in FOLDER_CASES])
+def test_bad_folder_case(case: Path, tmp_path):
+    """A folder case: ``command`` (one argument a line) is run in a copy of the folder; ``expected`` holds
+    ``exit: N`` and every line of standard error but the summary; ``expected-files``, when there, lists
+    every file the run must leave that the case did not bring (all of them, sorted)."""
+    expected = case / "expected"
+    assert expected.exists(), f"write {case.name}/expected by hand (see fixtures/bad/README.md)"
+    work = tmp_path / case.name
+    shutil.copytree(case, work)
+    shutil.copy(BAD / "pubconv.toml", tmp_path / "pubconv.toml")  # the publisher, unless the case has its own
+    before = {p for p in work.rglob("*") if p.is_file()}
+    argv = [ln for ln in (case / "command").read_text(encoding="utf-8").split("\n") if ln]
+    try:
+        r = subprocess.run([sys.executable, "-m", "pubconv", *argv], cwd=work, env=_env(), capture_output=True,
+                           text=True, timeout=CASE_SECONDS, preexec_fn=_limits)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{case.name}: no answer within {CASE_SECONDS} s")
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr, r.stderr
+    lines = [ln for ln in r.stderr.splitlines() if not _SUMMARY.match(ln)]
+    assert "\n".join([f"exit: {r.returncode}", *lines]) + "\n" == expected.read_text(encoding="utf-8")
+    assert r.returncode in (0, 1, 2)
+    if (case / "expected-files").exists():
+        made = sorted(str(p.relative_to(work)) for p in work.rglob("*") if p.is_file() and p not in before
+                      and p.name not in ("expected", "expected-files", "command"))
+        want = [ln for ln in (case / "expected-files").read_text(encoding="utf-8").split("\n") if ln]
+        kept = [str(p.relative_to(work)) for p in before if p.is_file() and str(p.relative_to(work)) in want]
+        assert sorted(made + kept) == sorted(want)
+        assert not [p for p in work.rglob("*.tmp")], "a temporary file was left behind"
+        for p in before:  # nothing the case brought was changed, unless it is listed as an output
+            if str(p.relative_to(work)) not in want:
+                assert p.read_bytes() == (case / p.relative_to(work)).read_bytes(), p
 
 
 def test_every_case_has_expectations():

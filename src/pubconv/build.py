@@ -203,6 +203,8 @@ def run_one(job: Job) -> Outcome:
         result = api.convert(job.source, job.formats, job.out_dir, form=job.form, options=job.options,
                              strict=job.strict, write=job.write, names=job.names)
     except PubconvError as exc:
+        if exc.pos is None:  # an option or a writer's limit: still name the document it stopped
+            exc.pos = SourcePos(str(job.source))
         return Outcome(job.source, "failed", diagnostics=[exc.diagnostic, *exc.diagnostics])
     except RecursionError:
         err = PubconvError("the document nests too deeply to be converted", SourcePos(str(job.source)),

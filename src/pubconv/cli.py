@@ -144,7 +144,7 @@ def _run(args) -> int:
             from .writers.pdf import page_style
 
             try:
-                page_style(WriteOptions(paper=args.paper, bleed=args.bleed))
+                page_style(WriteOptions(paper=args.paper, bleed=args.bleed), room=False)
             except PubconvError as exc:
                 print(f"pubconv: error: --paper/--bleed: {printable(exc.message)}", file=sys.stderr)
                 return EXIT_USAGE

@@ -115,12 +115,12 @@ def load(path: Path | None) -> Config:
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
-        raise PubconvError(f"not valid TOML: {str(exc).split(' (at')[0]}", SourcePos(str(path), line, col),
+        raise PubconvError(f"not valid TOML: {str(exc).split(' (at')[0]}", SourcePos(_shown(path), line, col),
                            "bad-config") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise PubconvError(f"cannot read configuration: {exc}", SourcePos(str(path)), "bad-config") from None
+        raise PubconvError(f"cannot read configuration: {exc}", SourcePos(_shown(path)), "bad-config") from None
     except ValueError as exc:  # a number too long to convert, say
-        raise PubconvError(f"not a usable TOML value: {str(exc).split(';')[0]}", SourcePos(str(path)),
+        raise PubconvError(f"not a usable TOML value: {str(exc).split(';')[0]}", SourcePos(_shown(path)),
                            "bad-config") from None
     _check_text(raw, path)
     if path.name == "pyproject.toml":
@@ -133,14 +133,22 @@ def for_source(source: Path) -> Config:
     return load(find(source.parent if source.suffix else source))
 
 
+def _shown(path: Path) -> str:
+    """The configuration's path as messages show it: relative to the working folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
 def key_pos(path: Path, key: str) -> SourcePos:
     try:
         for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if re.match(rf"^\s*\[?\s*(?:[\w.-]+\.)?{re.escape(key)}\b", line):
-                return SourcePos(str(path), i, 1)
+                return SourcePos(_shown(path), i, 1)
     except OSError:
         pass
-    return SourcePos(str(path))
+    return SourcePos(_shown(path))
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -48,6 +48,13 @@ _CSS_REF = re.compile(r"""(?:\burl\(\s*+|@import\s++(?:url\(\s*+)?+)(?P<q>['"]?+
 _SCHEME = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*+:|//)")
 
 
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
 def read_style(name: str, override: Path | None = None) -> str:
     """The text of a stylesheet, e.g. ``read_style("print.css")``.
 
@@ -59,14 +66,14 @@ def read_style(name: str, override: Path | None = None) -> str:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise PubconvError(f"cannot read the theme stylesheet: {exc}", SourcePos(str(path)), "bad-theme") from None
+        raise PubconvError(f"cannot read the theme stylesheet: {exc}", SourcePos(_shown(path)), "bad-theme") from None
     for m in _CSS_REF.finditer(text):
         url = m.group("url")
         if _SCHEME.match(url) and not url.lower().startswith("data:"):
             line = text.count("\n", 0, m.start()) + 1
             col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
             raise PubconvError(f"the theme stylesheet refers to {url[:80]!r}; a theme may use only files in its own "
-                               "folder", SourcePos(str(path), line, col), "theme-remote")
+                               "folder", SourcePos(_shown(path), line, col), "theme-remote")
     return text
 
 

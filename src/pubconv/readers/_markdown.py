@@ -34,6 +34,7 @@ _URLISH = re.compile(r"^(https?://|www\.)\S+$")
 #: Link targets that would run code or embed data in a reader: the text stays, the link goes.
 _UNSAFE_LINK = re.compile(r"^\s*(javascript|vbscript|data|file):", re.I)
 _UNDEFINED_CALL = re.compile(r"\[\^([^\]\s\[]{1,200}+)\]")
+_DEFINITION = re.compile(r"^\s*+\[\^([^\]]{1,200}+)\]:")
 _ALIGN = re.compile(r"text-align:(\w++)")
 
 
@@ -140,11 +141,15 @@ class MarkdownBuilder:
                 out.blocks.append(("heading", int(node.tag[1]), heading))
             else:
                 out.blocks.extend(self._block(node))
-        lines = text.split("\n")
+        defined_at: dict[str, int] = {}  # label -> first line defining it: one pass, not one per note
+        for i, ln in enumerate(text.split("\n")):
+            m = _DEFINITION.match(ln)
+            if m:
+                defined_at.setdefault(m.group(1), i)
         for key, ident in env.get("footnotes", {}).get("refs", {}).items():
             if ident == -1:  # defined, never called: markdown-it drops it, so find its line ourselves
                 label = key[1:]
-                at = next((i for i, ln in enumerate(lines) if ln.lstrip().startswith(f"[^{label}]:")), None)
+                at = defined_at.get(label)
                 warn(self.report, "uncalled-note", f"footnote [{label}] is never called; it is left out",
                      self.pos(self.line(at)))
         self._finish()

@@ -96,8 +96,10 @@ def _pdf_options(variant: str | None) -> dict:
     return {"pdf_variant": variant, "pdf_identifier": True, "pdf_tags": bool(variant and "ua" in variant)}
 
 
-def page_style(options: WriteOptions) -> str:
-    """The ``@page`` rule for the paper, bleed and crop marks (validated: it becomes CSS)."""
+def page_style(options: WriteOptions, room: bool = True) -> str:
+    """The ``@page`` rule for the paper, bleed and crop marks (validated: it becomes CSS).
+
+    With ``room``, a paper too small for the theme's page margins is refused too."""
     paper = (options.paper or "A4").strip()
     if paper.lower() in PAPER_NAMES:
         size = PAPER_NAMES[paper.lower()]
@@ -106,7 +108,8 @@ def page_style(options: WriteOptions) -> str:
     else:
         raise PubconvError(f"paper size {paper!r} is neither a name ({', '.join(PAPER_NAMES.values())}) "
                            "nor two lengths such as '170mm 240mm'", None, "bad-option")
-    _check_room(paper, size, theme.read_style("print.css", options.theme_dir))
+    if room:
+        _check_room(paper, size, theme.read_style("print.css", options.theme_dir))
     rules = [f"size: {size};"]
     bleed = options.bleed.strip() if options.bleed else None
     if options.crop_marks and not bleed:
