@@ -70,8 +70,9 @@ def link_citations(root: etree._Element, refs: list[etree._Element], report: Rep
         for el in list(scope.iter()):
             if not isinstance(el.tag, str) or el.tag in _SKIP_CITE_IN or _inside(el, _SKIP_CITE_IN):
                 continue
+            kids = list(el)  # before linking: the cites made from el.text carry text already read
             linked += _link_text(el, "text", index, report, pos_of)
-            for child in list(el):
+            for child in kids:
                 if isinstance(child.tag, str):
                     linked += _link_text(child, "tail", index, report, pos_of, parent=el)
     return linked
