@@ -293,3 +293,22 @@ def test_allow_outside_lets_the_logo_in(tmp_path):
     (project / "pubconv.toml").write_text('[publisher]\nname = "X"\nlogo = "../logo.png"\n', encoding="utf-8")
     assert main(["check", str(src), "-j", "1"]) == 1
     assert main(["check", str(src), "-j", "1", "--allow-outside"]) == 0
+
+
+# ---------------------------------------------------------------- class 3: values outside the source
+
+@pytest.mark.parametrize("epoch", ["99999999999999999999", "-5", "1e3"])
+def test_source_date_epoch_out_of_range_is_a_message(tmp_path, monkeypatch, capsys, epoch):
+    src = _sources(tmp_path / "src", 1)[0]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    assert main(["convert", str(src), "--to", "epub", "-o", str(tmp_path / "o")]) == 1
+    assert "SOURCE_DATE_EPOCH" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("line", ['name = "a\\u0007b"', "name = " + "9" * 5000, 'name = "\\ud800"', "name = 5"])
+def test_bad_values_in_pubconv_toml_are_messages(tmp_path, capsys, line):
+    src = _sources(tmp_path / "src", 1)[0]
+    (tmp_path / "src" / "pubconv.toml").write_text(f"[publisher]\n{line}\n", encoding="utf-8")
+    assert main(["check", str(src), "-j", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "pubconv.toml" in err and "[bad-config]" in err and "internal error" not in err
