@@ -42,6 +42,7 @@ from ._markdown import MarkdownBuilder
 #: Limits on front matter (docs/robustness.md): its size, and the digits of a number in it.
 MAX_FRONT_MATTER = 256 * 1024
 MAX_DIGITS = 60
+MAX_YAML_DEPTH = 20
 # Characters XML 1.0 cannot carry; YAML escapes ("\x07", "\ud800") can write them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -205,10 +206,17 @@ def _load_yaml(text: str, path: str) -> dict:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FRONT_MATTER:
         raise fail(f"front matter is larger than {MAX_FRONT_MATTER // 1024} KB")
     try:
-        for event in yaml.parse(text, Loader=_SafeLoader):
+        depth = 0
+        for event in yaml.parse(text, Loader=_SafeLoader):  # events: no expansion, no recursion
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise fail("YAML anchors and aliases ('&name', '*name') are not allowed in front matter",
                            event.start_mark)
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    raise fail(f"front matter nests deeper than {MAX_YAML_DEPTH} levels", event.start_mark)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
         loader = _SafeLoader(text)
         try:
             node = loader.get_single_node()
@@ -226,6 +234,8 @@ def _load_yaml(text: str, path: str) -> dict:
             yaml.load(text, Loader=_PyLoader)
         except yaml.YAMLError as exc2:
             exc = exc2
+        except RecursionError:  # its parser recurses; libyaml's message will do
+            pass
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise fail(f"front matter is not valid YAML: {problem}", mark) from None
