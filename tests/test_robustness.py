@@ -107,9 +107,8 @@ def test_ctrl_c_saves_the_state_and_exits_130(tmp_path):
     p = subprocess.Popen([sys.executable, "-m", "pubconv", "convert", str(tmp_path / "src"), "--to", "xml,epub",
                           "-o", str(out), "-j", "2"], env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          text=True, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not list(out.glob("*.epub")):
-        time.sleep(0.05)
+    first = p.stdout.readline()  # one document built and recorded: now interrupt the rest
+    assert " -> " in first, first
     os.killpg(p.pid, signal.SIGINT)  # as a terminal does: the whole process group
     _, err = p.communicate(timeout=60)
     if p.returncode == 0:
@@ -312,3 +311,14 @@ def test_bad_values_in_pubconv_toml_are_messages(tmp_path, capsys, line):
     assert main(["check", str(src), "-j", "1"]) == 1
     err = capsys.readouterr().err
     assert "pubconv.toml" in err and "[bad-config]" in err and "internal error" not in err
+
+
+def test_an_unrecorded_intermediate_in_the_output_folder_is_not_replaced(tmp_path, capsys):
+    src = _sources(tmp_path, 1)[0]
+    theirs = tmp_path / "d0.pubconv.xml"
+    theirs.write_bytes(b"<not ours/>")
+    assert main(["convert", str(src), "--to", "xml", "-o", str(tmp_path)]) == 1
+    assert "[output-collision]" in capsys.readouterr().err and theirs.read_bytes() == b"<not ours/>"
+    out = tmp_path / "out"  # its own earlier output, recorded, is replaced as usual
+    assert main(["convert", str(src), "--to", "xml", "-o", str(out)]) == 0
+    assert main(["convert", str(src), "--to", "xml", "-o", str(out), "--force"]) == 0

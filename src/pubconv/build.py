@@ -312,12 +312,20 @@ def _collisions(jobs: list[Job]) -> dict[int, Diagnostic]:
     sources = {j.source.resolve(): j.source for j in jobs}
     owner: dict[Path, Job] = {}
     blocked: dict[int, Diagnostic] = {}
+    recorded: dict[Path, set[str]] = {}
     for i, job in enumerate(jobs):
         if not job.write:
             continue
         folder = job.out_dir.resolve()
         for name in job.output_names.values():
             target = folder / name
+            if target not in sources and name.endswith(".pubconv.xml") and target.is_file():
+                # An existing intermediate that no build record lists may be someone's source: not replaced.
+                if folder not in recorded:
+                    recorded[folder] = read_state_outputs(job.out_dir) if (job.out_dir / STATE_DIR).is_dir() \
+                        else set()
+                if str(target) not in recorded[folder]:
+                    sources[target] = job.out_dir / name
             if target in sources:
                 blocked[i] = PubconvError(f"its output {name} would overwrite the source {sources[target]}; "
                                           "choose another output folder", SourcePos(str(job.source)),
