@@ -272,6 +272,18 @@ def test_repeated_warnings_collapse_with_a_count():
     d = Diagnostic("warning", "x", "same", SourcePos("a.md", 3))
     out = collapse([d] * 300 + [Diagnostic("warning", "y", "other")])
     assert [str(x) for x in out] == ["a.md:3: warning: same (300 times) [x]", "warning: other [y]"]
+    spread = [Diagnostic("warning", "x", "same", SourcePos("a.md", n)) for n in range(5, 30)]
+    assert [str(x) for x in collapse(spread)] == [
+        "a.md:5: warning: same (25 times; lines 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, ...) [x]"]
+
+
+def test_a_note_called_hundreds_of_times_warns_once(tmp_path):
+    src = tmp_path / "calls.md"
+    calls = "\n".join("Again[^a]." for _ in range(300))
+    src.write_text(f"---\ntitle: T\n---\n\nFirst[^a].\n{calls}\n\n[^a]: The note.\n", encoding="utf-8")
+    result = api.convert(src, ["xml"], write=False)
+    dup = [d for d in result.diagnostics if d.code == "duplicate-call"]
+    assert len(dup) == 1 and "(300 times" in dup[0].message
 
 
 def test_strict_library_error_carries_every_warning(tmp_path):

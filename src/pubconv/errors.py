@@ -101,12 +101,24 @@ class Collector:
 
 
 def collapse(items: list[Diagnostic]) -> list[Diagnostic]:
-    """Identical diagnostics (same severity, code, message and place) as one, with a count; order kept."""
-    counts: dict[Diagnostic, int] = {}
+    """A diagnostic repeated (same severity, code, message and file) as one, at its first place, with a
+    count and the lines it came from (at most ten listed); order kept."""
+    groups: dict[tuple, list[Diagnostic]] = {}
     for d in items:
-        counts[d] = counts.get(d, 0) + 1
-    return [d if n == 1 else Diagnostic(d.severity, d.code, f"{d.message} ({n} times)", d.pos)
-            for d, n in counts.items()]
+        groups.setdefault((d.severity, d.code, d.message, d.pos.path if d.pos else None), []).append(d)
+    out = []
+    for same in groups.values():
+        first = same[0]
+        if len(same) == 1:
+            out.append(first)
+            continue
+        lines = sorted({d.pos.line for d in same if d.pos is not None and d.pos.line is not None})
+        where = ""
+        if len(lines) > 1:
+            shown = ", ".join(str(n) for n in lines[:10]) + (", ..." if len(lines) > 10 else "")
+            where = f"; lines {shown}"
+        out.append(Diagnostic(first.severity, first.code, f"{first.message} ({len(same)} times{where})", first.pos))
+    return out
 
 
 def warn(report: Report, code: str, message: str, pos: SourcePos | None = None) -> None:
