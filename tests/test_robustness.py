@@ -55,6 +55,22 @@ def test_read_only_output_folder_fails_each_document_alone(tmp_path, capsys):
     assert err.count("[write-failed]") == 2 and "0 converted, 0 skipped, 2 failed" in err
 
 
+def test_an_output_folder_that_is_a_file_fails_each_document_alone(tmp_path, capsys):
+    _sources(tmp_path / "src", 2)
+    (tmp_path / "out").write_text("a file, not a folder")
+    assert main(["convert", str(tmp_path / "src"), "--to", "xml", "-o", str(tmp_path / "out"), "-j", "1"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("[write-failed]") == 2 and "0 converted, 0 skipped, 2 failed" in err
+    assert "Traceback" not in err
+
+
+def test_paper_too_large_or_too_small_is_refused_before_rendering(tmp_path, capsys):
+    src = _sources(tmp_path / "src", 1)[0]
+    for paper in ("1mm 1mm", "30mm 30mm", "60mm 60mm", "99999mm 99999mm"):
+        assert main(["convert", str(src), "--to", "pdf", "--paper", paper, "-o", str(tmp_path / "o")]) == 1
+        assert "[bad-option]" in capsys.readouterr().err
+
+
 def test_a_write_error_fails_that_document_and_the_rest_go_on(tmp_path, monkeypatch, capsys):
     srcs = _sources(tmp_path / "src", 3)
     real = api.write_outputs

@@ -49,6 +49,7 @@ DEFAULT_MARKS_BLEED = "3mm"
 PAPER_MM = {"A3": (297, 420), "A4": (210, 297), "A5": (148, 210), "B4": (250, 353), "B5": (176, 250),
             "letter": (215.9, 279.4), "legal": (215.9, 355.6), "ledger": (279.4, 431.8)}
 MIN_TEXT_MM = (40.0, 50.0)
+MAX_PAPER_MM = 5000
 _MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "pc": 25.4 / 6, "px": 25.4 / 96}
 _PAGE_MARGIN = re.compile(r"@page\b[^{}]*+\{[^{}]*?\bmargin\s*+:\s*+([^;{}]*+)")
 _ONE_LENGTH = re.compile(r"^(\d+(?:\.\d+)?)(mm|cm|in|pt|pc|px)$")
@@ -144,6 +145,8 @@ def _check_room(paper: str, size: str, css: str) -> None:
         b = parts[2] if len(parts) > 2 else t
         l_ = parts[3] if len(parts) > 3 else r
         top, right, bottom, left = max(top, t), max(right, r), max(bottom, b), max(left, l_)
+    if max(width, height) > MAX_PAPER_MM:
+        raise PubconvError(f"paper {paper!r} is too large: at most {MAX_PAPER_MM} mm a side", None, "bad-option")
     text_w, text_h = width - left - right, height - top - bottom
     if text_w < MIN_TEXT_MM[0] or text_h < MIN_TEXT_MM[1]:
         raise PubconvError(f"paper {paper!r} is too small: the theme's page margins leave "
