@@ -74,8 +74,13 @@ def append(el: etree._Element, *children) -> etree._Element:
         if child is None:
             continue
         if isinstance(child, str):
-            if len(el):
-                el[-1].tail = (el[-1].tail or "") + child
+            # el[-1], not len(el): lxml counts children one by one, which made long paragraphs quadratic
+            try:
+                last = el[-1]
+            except IndexError:
+                last = None
+            if last is not None:
+                last.tail = (last.tail or "") + child
             else:
                 el.text = (el.text or "") + child
         else:

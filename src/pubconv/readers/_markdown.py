@@ -34,6 +34,7 @@ _URLISH = re.compile(r"^(https?://|www\.)\S+$")
 #: Link targets that would run code or embed data in a reader: the text stays, the link goes.
 _UNSAFE_LINK = re.compile(r"^\s*(javascript|vbscript|data|file):", re.I)
 _UNDEFINED_CALL = re.compile(r"\[\^([^\]\s\[]{1,200}+)\]")
+_FOOTNOTE_REF = re.compile(r"\[\^[^\s\]]{1,200}+\]")
 _DEFINITION = re.compile(r"^\s*+\[\^([^\]]{1,200}+)\]:")
 _ALIGN = re.compile(r"text-align:(\w++)")
 
@@ -52,7 +53,18 @@ def _parser() -> MarkdownIt:
     # file: image is seen and reported (below, and by the resource check) instead
     # of silently staying Markdown text.
     md.validateLink = lambda url: True
-    return md.enable("table").use(footnote_plugin)
+    md.enable("table").use(footnote_plugin)
+    # The plugin's footnote_ref scans from every "[^" to the next space or "]": quadratic on a run of
+    # "[^[^[^..." (issue 14, class 1). A bounded look first keeps it linear; labels are short.
+    original = md.inline.ruler.__rules__[md.inline.ruler.__find__("footnote_ref")].fn
+
+    def footnote_ref(state, silent):
+        if not _FOOTNOTE_REF.match(state.src, state.pos, state.posMax):
+            return False
+        return original(state, silent)
+
+    md.inline.ruler.at("footnote_ref", footnote_ref)
+    return md
 
 
 def is_reference_heading(text: str) -> bool:

@@ -207,8 +207,9 @@ class _Renderer:
     def add_text(parent: etree._Element, text: str | None) -> None:
         if not text:
             return
-        if len(parent):
-            parent[-1].tail = (parent[-1].tail or "") + text
+        last = next(reversed(parent), None)  # not len(): lxml counts children one by one (quadratic)
+        if last is not None:
+            last.tail = (last.tail or "") + text
         else:
             parent.text = (parent.text or "") + text
 

@@ -65,8 +65,9 @@ def add_text(el: etree._Element, text: str | None) -> None:
     """Append ``text`` at the end of ``el``'s content (mixed content kept right)."""
     if not text:
         return
-    if len(el):
-        el[-1].tail = (el[-1].tail or "") + text
+    last = next(reversed(el), None)  # not len(): lxml counts children one by one (quadratic)
+    if last is not None:
+        last.tail = (last.tail or "") + text
     else:
         el.text = (el.text or "") + text
 
