@@ -50,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
                           formatter_class=argparse.RawDescriptionHelpFormatter)
     conv.add_argument("--to", default="pdf,epub,jats", help="comma list of pdf, epub, jats, xml (default: %(default)s)")
     conv.add_argument("-o", "--output", metavar="DIR",
-                      help="output folder (default: [build] output in pubconv.toml, else ./out)")
+                      help="output folder (default: [build] output in pubconv.toml, else ./out); or, for one "
+                           "source, the file to write (x.pdf, x.epub, x.jats.xml, x.pubconv.xml)")
     conv.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes (default: number of CPUs)")
     conv.add_argument("--force", action="store_true", help="rebuild sources that have not changed")
     conv.add_argument("--pre-commit", action="store_true",
