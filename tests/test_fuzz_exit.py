@@ -100,8 +100,13 @@ attr = st.one_of(st.text(max_size=25), st.sampled_from(["2021-02-30", "0000-00-0
                                                         "-1", "", "2", "en", "https://e.org"]))
 
 
+VALID = {"lang": "en", "file": "doc.md", "line": "2", "iso": "2021-03-03", "lic": "https://e.org/l",
+         "level": "2", "href": "https://e.org", "n": "1"}
+
+
 @SETTINGS
-@given(st.fixed_dictionaries({k: attr for k in ("lang", "file", "line", "iso", "lic", "level", "href", "n")}))
-def test_intermediate_attributes(tmp_path_factory, attrs):
-    xml = BASE.format(**{k: quoteattr(v) for k, v in attrs.items()})
+@given(st.dictionaries(st.sampled_from(sorted(VALID)), attr, min_size=1, max_size=2))
+def test_intermediate_attributes(tmp_path_factory, changed):
+    # one or two values changed in an otherwise valid document, so the writers see most of them
+    xml = BASE.format(**{k: quoteattr(v) for k, v in dict(VALID, **changed).items()})
     _check(tmp_path_factory.mktemp("xml"), "doc.pubconv.xml", xml.encode("utf-8", "surrogatepass"))
