@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import re
 import shutil
 import socketserver
 import subprocess
@@ -20,20 +21,45 @@ BAD = FIXTURES / "bad"
 CASES = sorted(p for p in BAD.iterdir() if p.is_file() and p.suffix in (".md", ".txt", ".xml") and p.name != "README.md")
 
 
-def run_check(name: str):
-    r = subprocess.run([sys.executable, "-m", "pubconv", "check", name, "-j", "1"], cwd=BAD, capture_output=True,
-                       text=True)
+#: Per case: wall-clock seconds and address space.  A case that hangs or balloons fails here
+#: instead of taking the suite (or the machine) down with it.
+CASE_SECONDS = 120
+CASE_MEMORY = 2 * 1024 ** 3
+
+
+def _limits() -> None:  # in the child, before exec
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (CASE_MEMORY, CASE_MEMORY))
+
+
+def _env() -> dict:
+    """This checkout's pubconv first, whatever the child's working folder."""
+    import pubconv
+
+    src = str(Path(pubconv.__file__).resolve().parent.parent)
+    return dict(os.environ, PYTHONPATH=os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]))
+
+
+def run_check(name: str, *extra: str, cwd: Path = BAD, command: str = "check"):
+    try:
+        r = subprocess.run([sys.executable, "-m", "pubconv", command, name, *extra], cwd=cwd, env=_env(),
+                           capture_output=True, text=True, timeout=CASE_SECONDS, preexec_fn=_limits)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{name}: no answer within {CASE_SECONDS} s")
     lines = [ln for ln in r.stderr.splitlines() if not ln.startswith("pubconv:")]
     return r.returncode, lines, r.stderr
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_bad_input(case: Path, update_goldens):
-    code, lines, stderr = run_check(case.name)
-    assert "Traceback" not in stderr
-    got = "\n".join([f"exit: {code}", *lines]) + "\n"
     expected = case.with_name(case.name + ".expected")
-    if update_goldens or not expected.exists():
+    # The expected messages are written by hand: a missing file is a failure, never recorded here.
+    assert expected.exists(), f"write {expected.name} by hand (see fixtures/bad/README.md)"
+    code, lines, stderr = run_check(case.name, "-j", "1")
+    assert "Traceback" not in stderr and "internal error" not in stderr, stderr
+    got = "\n".join([f"exit: {code}", *lines]) + "\n"
+    if update_goldens:
         expected.write_text(got, encoding="utf-8")
     assert got == expected.read_text(encoding="utf-8")
     assert code in (0, 1)
@@ -41,9 +67,48 @@ def test_bad_input(case: Path, update_goldens):
         assert line.startswith(case.name) and line.endswith("]") and (": error: " in line or ": warning: " in line)
 
 
+FOLDER_CASES = sorted(p for p in BAD.iterdir() if p.is_dir())
+_SUMMARY = re.compile(r"^pubconv: \d+ (converted|checked)")
+
+
+@pytest.mark.parametrize("case", FOLDER_CASES, ids=[c.name for c in FOLDER_CASES])
+def test_bad_folder_case(case: Path, tmp_path):
+    """A folder case: ``command`` (one argument a line) is run in a copy of the folder; ``expected`` holds
+    ``exit: N`` and every line of standard error but the summary; ``expected-files``, when there, lists
+    every file the run must leave that the case did not bring (all of them, sorted)."""
+    expected = case / "expected"
+    assert expected.exists(), f"write {case.name}/expected by hand (see fixtures/bad/README.md)"
+    work = tmp_path / case.name
+    shutil.copytree(case, work)
+    shutil.copy(BAD / "pubconv.toml", tmp_path / "pubconv.toml")  # the publisher, unless the case has its own
+    before = {p for p in work.rglob("*") if p.is_file()}
+    argv = [ln for ln in (case / "command").read_text(encoding="utf-8").split("\n") if ln]
+    try:
+        r = subprocess.run([sys.executable, "-m", "pubconv", *argv], cwd=work, env=_env(), capture_output=True,
+                           text=True, timeout=CASE_SECONDS, preexec_fn=_limits)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{case.name}: no answer within {CASE_SECONDS} s")
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr, r.stderr
+    lines = [ln for ln in r.stderr.splitlines() if not _SUMMARY.match(ln)]
+    assert "\n".join([f"exit: {r.returncode}", *lines]) + "\n" == expected.read_text(encoding="utf-8")
+    assert r.returncode in (0, 1, 2)
+    if (case / "expected-files").exists():
+        made = sorted(str(p.relative_to(work)) for p in work.rglob("*") if p.is_file() and p not in before
+                      and p.name not in ("expected", "expected-files", "command"))
+        want = [ln for ln in (case / "expected-files").read_text(encoding="utf-8").split("\n") if ln]
+        kept = [str(p.relative_to(work)) for p in before if p.is_file() and str(p.relative_to(work)) in want]
+        assert sorted(made + kept) == sorted(want)
+        assert not [p for p in work.rglob("*.tmp")], "a temporary file was left behind"
+        for p in before:  # nothing the case brought was changed, unless it is listed as an output
+            if str(p.relative_to(work)) not in want:
+                assert p.read_bytes() == (case / p.relative_to(work)).read_bytes(), p
+
+
 def test_every_case_has_expectations():
     missing = [c.name for c in CASES if not c.with_name(c.name + ".expected").exists()]
     assert not missing
+    orphans = [e.name for e in BAD.glob("*.expected") if not e.with_name(e.name[: -len(".expected")]).exists()]
+    assert not orphans
 
 
 def test_a_50_mb_source_is_refused_with_the_limit(tmp_path, capsys):

@@ -98,6 +98,9 @@ def test_internal_error_is_one_line(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(api, "convert", boom)
     assert main(["convert", str(SAMPLE), "--to", "xml", "-o", str(tmp_path)]) == 3
     err = capsys.readouterr().err
-    assert err.strip() == "pubconv: internal error: ValueError: kaput (rerun with --debug for the traceback)"
+    # the document fails alone, named, with one line; the batch still ends with its summary
+    assert err.splitlines()[0] == (f"{SAMPLE}: error: internal error: ValueError: kaput "
+                                   "(rerun with --debug for the traceback) [internal]")
+    assert err.splitlines()[1].startswith("pubconv: 0 converted, 0 skipped, 1 failed")
     with pytest.raises(ValueError):
         main(["convert", str(SAMPLE), "--to", "xml", "-o", str(tmp_path), "--debug"])

@@ -19,7 +19,7 @@ from typing import Any, Iterable, Mapping
 from . import config as config_mod
 from . import readers
 from .document import Document
-from .errors import Collector, Diagnostic, PubconvError, Report, SourcePos
+from .errors import Collector, Diagnostic, PubconvError, Report, SourcePos, collapse, printable
 from .inputs import document_resources
 from .writers import FORMATS, WriteOptions, writer
 
@@ -73,8 +73,16 @@ def read(source: str | os.PathLike, *, form: str | None = None, config: config_m
 def options_for(doc: Document, cfg: config_mod.Config,
                 overrides: Mapping[str, Any] | None = None) -> WriteOptions:
     """Writer options: the configuration's, with ``overrides`` (field name -> value) winning."""
+    overrides = dict(overrides or {})
+    allow_outside = bool(overrides.pop("allow_outside", False))
     theme = cfg.get("theme", "dir")
     logo = cfg.relative(cfg.get("publisher", "logo"))
+    if logo is not None and cfg.path is not None and not allow_outside \
+            and not _inside(logo, cfg.path.parent):
+        # A repository's configuration must not make a build read files elsewhere on the machine.
+        raise PubconvError(f"the logo {cfg.get('publisher', 'logo')!r} is outside the configuration's folder; "
+                           "move it there, or pass --allow-outside", config_mod.key_pos(cfg.path, "logo"),
+                           "outside-config")
     if logo is not None and not logo.is_file():
         raise PubconvError(f"the logo named in the configuration does not exist: {cfg.get('publisher', 'logo')}",
                            config_mod.key_pos(cfg.path, "logo", "publisher", value=True), "bad-config")
@@ -94,7 +102,15 @@ def options_for(doc: Document, cfg: config_mod.Config,
         cover=_config_file(cfg, "epub", "cover"),
         page_list=cfg.get("epub", "page-list", True),
     )
-    return replace(opts, **dict(overrides or {}))
+    return replace(opts, **overrides)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Is ``path`` (symbolic links resolved) inside ``folder``?"""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return False
 
 
 def _crossref_settings(cfg: config_mod.Config) -> dict[str, str]:
@@ -142,21 +158,23 @@ def _unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 def convert(source: str | os.PathLike, to: Iterable[str] | str = DEFAULT_FORMATS, out_dir: str | os.PathLike = "out",
             *, form: str | None = None, options: Mapping[str, Any] | None = None, strict: bool = False,
-            write: bool = True, config: config_mod.Config | None = None) -> Result:
+            write: bool = True, config: config_mod.Config | None = None,
+            names: Mapping[str, str] | None = None) -> Result:
     """Convert one source to each format in ``to`` and (unless ``write=False``) write
     ``out_dir/<stem><suffix>`` for each, atomically: all formats are rendered in memory
     first, then each file goes to a ``*.tmp`` beside its target and is renamed into place.
 
     ``options`` are :class:`~pubconv.writers.WriteOptions` fields that win over the
     configuration, e.g. ``{"paper": "Letter", "pdf_variant": "pdf/a-3b"}``.
-    Raises PubconvError on an error in the source, or on any warning when ``strict``.
+    ``names`` (format -> file name) replaces ``<stem><suffix>`` for the formats it names.
+    Raises PubconvError on an error in the source, or on any warning when ``strict``
+    (its ``diagnostics`` then carry every warning, in order).
     """
     path = Path(source)
-    result = _build(path, parse_formats(to), form, options, strict, config, check_only=False)
+    result, files = _build(path, parse_formats(to), form, options, strict, config, check_only=False, names=names)
     if write:
-        names = {k: stem(path) + FORMATS[k].suffix for k in result.data}
-        result.outputs = write_outputs(Path(out_dir), {names[k]: v for k, v in result.data.items()},
-                                       {names[k]: k for k in result.data})
+        result.outputs = write_outputs(Path(out_dir), {files[k]: v for k, v in result.data.items()},
+                                       {files[k]: k for k in result.data})
     return result
 
 
@@ -170,25 +188,34 @@ def check(source: str | os.PathLike, to: Iterable[str] | str = CHECK_FORMATS, *,
     ``check()`` (the PDF writer: no WeasyPrint, no layout) is only checked; the
     result carries the diagnostics and the bytes of the formats built.
     """
-    return _build(Path(source), parse_formats(to), form, options, strict, config, check_only=True)
+    return _build(Path(source), parse_formats(to), form, options, strict, config, check_only=True)[0]
 
 
 def _build(path: Path, to: list[str], form: str | None, options: Mapping[str, Any] | None, strict: bool,
-           config: config_mod.Config | None, *, check_only: bool) -> Result:
-    """Read ``path`` and render (or check) each format in memory: what convert and check share."""
+           config: config_mod.Config | None, *, check_only: bool,
+           names: Mapping[str, str] | None = None) -> tuple[Result, dict[str, str]]:
+    """Read ``path`` and render (or check) each format in memory: what convert and check share.
+
+    Returns the result and the output file name of each format.
+    """
+    if printable(path.name) != path.name:
+        # Output names, JATS self-uris and EPUB manifests are made from it: no control characters there.
+        raise PubconvError("the file name has control characters or bytes that are not UTF-8; rename the file",
+                           SourcePos(str(path)), "bad-name")
     found = Collector()
     cfg = config if config is not None else config_mod.for_source(path)
     doc = read(path, form=form, config=cfg, report=found)
-    names = {name: stem(path) + FORMATS[name].suffix for name in to}
+    names = {name: (names or {}).get(name) or stem(path) + FORMATS[name].suffix for name in to}
     opts = options_for(doc, cfg, options)
     opts = replace(opts, outputs={k: v for k, v in names.items() if k in ("pdf", "epub")} | dict(opts.outputs))
     data = render(doc, to, opts, found, check_only=check_only)
-    result = Result(path, data=data, diagnostics=_unique(found.items), resources=document_resources(doc))
+    result = Result(path, data=data, diagnostics=collapse(_unique(found.items)), resources=document_resources(doc))
     if strict and result.warnings:
+        n = len(result.warnings)
         first = result.warnings[0]
-        raise PubconvError(f"{len(result.warnings)} warning(s) under --strict; first: {first.message}",
-                           first.pos or SourcePos(str(path)), "strict")
-    return result
+        raise PubconvError(f"{n} warning{'s' if n != 1 else ''} under --strict (all listed); first: {first.message}",
+                           first.pos or SourcePos(str(path)), "strict", diagnostics=result.warnings)
+    return result, names
 
 
 def parse_formats(to: Iterable[str] | str) -> list[str]:
@@ -201,26 +228,58 @@ def parse_formats(to: Iterable[str] | str) -> list[str]:
 
 
 def write_outputs(out_dir: Path, files: dict[str, bytes], formats: dict[str, str]) -> dict[str, Path]:
-    """Write each ``name -> bytes`` into ``out_dir`` atomically; never outside it."""
+    """Write each ``name -> bytes`` into ``out_dir`` as one set: all of them or none; never outside it.
+
+    Every file is first written to a temporary file created exclusively, with a random name,
+    inside ``out_dir``; only when all are written are they renamed into place.  If a rename
+    fails, the files already replaced are put back as they were (and new ones removed), so a
+    document's formats always come from one build.  Temporary files are removed on every path.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     root = out_dir.resolve()
+    for name in files:
+        if (root / name).parent != root or name in ("", ".", ".."):
+            raise PubconvError(f"output name {name!r} would leave the output folder", None, "bad-output")
+    temps: list[Path] = []  # every temporary file made, whatever happens next
     staged: list[tuple[str, Path]] = []
+    backups: dict[str, Path | None] = {}  # name -> the previous file (kept aside), or None if there was none
+    done: list[str] = []
     try:
         for name, data in files.items():
-            target = root / name
-            if target.parent != root or name in ("", ".", ".."):
-                raise PubconvError(f"output name {name!r} would leave the output folder", None, "bad-output")
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=root)
+            temps.append(Path(tmp))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.chmod(tmp, 0o644)
             staged.append((name, Path(tmp)))
-        written = {}
-        for name, tmp in staged:
-            os.replace(tmp, root / name)
-            written[formats[name]] = out_dir / name
-        return written
+        for name, _ in staged:
+            target = root / name
+            if target.is_symlink() or target.is_file():
+                fd, keep = tempfile.mkstemp(prefix=f".{name}.", suffix=".old.tmp", dir=root)
+                os.close(fd)
+                temps.append(Path(keep))
+                os.replace(target, keep)  # a rename: the old bytes stay as they were
+                backups[name] = Path(keep)
+            else:
+                backups[name] = None
+            done.append(name)
+            os.replace(dict(staged)[name], target)
+        return {formats[name]: out_dir / name for name, _ in staged}
+    except BaseException:
+        for name in reversed(done):  # roll back: the previous set comes back whole
+            try:
+                if backups.get(name) is not None:
+                    os.replace(backups[name], root / name)
+                elif (root / name).exists():
+                    (root / name).unlink()
+            except OSError:
+                pass
+        raise
     finally:
-        for _, tmp in staged:
-            if tmp.exists():
+        for tmp in temps:
+            try:
                 tmp.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError:
+                pass

@@ -147,10 +147,14 @@ def load(path: Path | None) -> Config:
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
-        raise PubconvError(f"not valid TOML: {str(exc).split(' (at')[0]}", SourcePos(str(path), line, col),
+        raise PubconvError(f"not valid TOML: {str(exc).split(' (at')[0]}", SourcePos(_shown(path), line, col),
                            "bad-config") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise PubconvError(f"cannot read configuration: {exc}", SourcePos(str(path)), "bad-config") from None
+        raise PubconvError(f"cannot read configuration: {exc}", SourcePos(_shown(path)), "bad-config") from None
+    except ValueError as exc:  # a number too long to convert, say
+        raise PubconvError(f"not a usable TOML value: {str(exc).split(';')[0]}", SourcePos(_shown(path)),
+                           "bad-config") from None
+    _check_text(raw, path)
     if path.name == "pyproject.toml":
         raw = raw.get("tool", {}).get("pubconv", {})
     _check(raw, path)
@@ -159,6 +163,14 @@ def load(path: Path | None) -> Config:
 
 def for_source(source: Path) -> Config:
     return load(find(source.parent if source.suffix else source))
+
+
+def _shown(path: Path) -> str:
+    """The configuration's path as messages show it: relative to the working folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
 
 
 #: One part of a TOML key: basic string, literal string or bare key.
@@ -185,7 +197,7 @@ def key_pos(path: Path, key: str, table: str | tuple[str, ...] | None = None, *,
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
-        return SourcePos(str(path))
+        return SourcePos(_shown(path))
     current: list[str] = []
     for i, line in enumerate(lines, 1):
         if (m := _HEADER.match(line)):
@@ -193,7 +205,7 @@ def key_pos(path: Path, key: str, table: str | tuple[str, ...] | None = None, *,
             if current[:len(prefix)] == prefix:
                 current = current[len(prefix):]
             if want is None and current and current[-1] == key:
-                return SourcePos(str(path), i, line.index("[") + 1)
+                return SourcePos(_shown(path), i, line.index("[") + 1)
             continue
         if not (m := _ASSIGN.match(line)):
             continue
@@ -201,8 +213,27 @@ def key_pos(path: Path, key: str, table: str | tuple[str, ...] | None = None, *,
         if full[:len(prefix)] == prefix and not current:
             full = full[len(prefix):]
         if full and full[-1] == key and (want is None or full[:-1] == want):
-            return SourcePos(str(path), i, (m.end() if value else len(m.group(1))) + 1)
-    return SourcePos(str(path))
+            return SourcePos(_shown(path), i, (m.end() if value else len(m.group(1))) + 1)
+    return SourcePos(_shown(path))
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _check_text(raw, path: Path) -> None:
+    """Every key and string value must be text an XML document can carry (no control characters)."""
+    stack = [("", raw)]
+    while stack:
+        key, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((str(k), v) for k, v in value.items())
+            stack.extend((str(k), str(k)) for k in value)
+        elif isinstance(value, list):
+            stack.extend((key, v) for v in value)
+        elif isinstance(value, str) and _NOT_XML.search(value):
+            bad = _NOT_XML.search(value).group()
+            raise PubconvError(f"'{key}' has the control character U+{ord(bad):04X}", key_pos(path, key),
+                               "bad-config")
 
 
 def _check(raw: dict, path: Path) -> None:

@@ -101,8 +101,9 @@ def add_text(el: etree._Element, text: str | None) -> None:
     """
     if not text:
         return
-    if len(el):
-        el[-1].tail = (el[-1].tail or "") + text
+    last = next(reversed(el), None)  # not len(el): lxml counts children one by one (quadratic in long paragraphs)
+    if last is not None:
+        last.tail = (last.tail or "") + text
     else:
         el.text = (el.text or "") + text
 
@@ -268,12 +269,16 @@ def resolve_resource(src: str, base: Path, pos: SourcePos | None, *, allow_remot
     base = Path(base).resolve()
     try:
         resolved = (base / raw).resolve()  # an absolute raw path replaces base
-    except (OSError, RuntimeError):  # a symlink loop
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL byte, a name too long
         raise PubconvError(f"image {src!r} cannot be resolved", pos, "missing-resource") from None
     if not resolved.is_relative_to(base):
         raise PubconvError(f"image {src!r} is outside the source's folder; pubconv reads only files inside it",
                            pos, "outside-resource")
-    if not resolved.is_file():
+    try:
+        found = resolved.is_file()
+    except (OSError, ValueError):
+        found = False
+    if not found:
         raise PubconvError(f"image not found: {src}", pos, "missing-resource")
     return resolved
 

@@ -6,6 +6,7 @@ Non-fatal problems are :class:`Diagnostic` values handed to a ``report`` callabl
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Literal
 
@@ -16,6 +17,16 @@ EXIT_OK = 0  #: every document converted (warnings allowed unless --strict)
 EXIT_FAILED = 1  #: at least one document had an error (or a warning under --strict)
 EXIT_USAGE = 2  #: the command line itself was wrong
 EXIT_INTERNAL = 3  #: a bug in pubconv: one line is printed, --debug shows the traceback
+
+
+# Control characters, line and paragraph separators: escaped in every message, so that a file
+# name or a value can never start a line of its own and forge a diagnostic.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters written as escapes (``\\n``, ``\\x07``): one line, always."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
 
 
 @dataclass(frozen=True)
@@ -33,7 +44,7 @@ class SourcePos:
     where: str | None = None
 
     def __str__(self) -> str:  # "comments/c207.md:12:3", "c208.docx: paragraph 12"
-        head = ":".join(str(p) for p in (self.path, self.line, self.column) if p is not None)
+        head = ":".join(printable(str(p)) for p in (self.path, self.line, self.column) if p is not None)
         return f"{head}: {self.where}" if self.where else head
 
 
@@ -48,7 +59,7 @@ class Diagnostic:
 
     def __str__(self) -> str:
         where = f"{self.pos}: " if self.pos is not None else ""
-        return f"{where}{self.severity}: {self.message} [{self.code}]"
+        return f"{where}{self.severity}: {printable(self.message)} [{self.code}]"
 
 
 Report = Callable[[Diagnostic], None]
@@ -61,11 +72,14 @@ class PubconvError(Exception):
     tests and the documentation use; the message is for people.
     """
 
-    def __init__(self, message: str, pos: SourcePos | None = None, code: str = "error"):
+    def __init__(self, message: str, pos: SourcePos | None = None, code: str = "error",
+                 diagnostics: "list[Diagnostic] | None" = None):
         super().__init__(message)
         self.message = message
         self.pos = pos
         self.code = code
+        #: further diagnostics that go with this error (under --strict: every warning, in order)
+        self.diagnostics: list[Diagnostic] = list(diagnostics or [])
 
     @property
     def diagnostic(self) -> Diagnostic:
@@ -91,6 +105,27 @@ class Collector:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == "warning"]
+
+
+def collapse(items: list[Diagnostic]) -> list[Diagnostic]:
+    """A diagnostic repeated (same severity, code, message and file) as one, at its first place, with a
+    count and the lines it came from (at most ten listed); order kept."""
+    groups: dict[tuple, list[Diagnostic]] = {}
+    for d in items:
+        groups.setdefault((d.severity, d.code, d.message, d.pos.path if d.pos else None), []).append(d)
+    out = []
+    for same in groups.values():
+        first = same[0]
+        if len(same) == 1:
+            out.append(first)
+            continue
+        lines = sorted({d.pos.line for d in same if d.pos is not None and d.pos.line is not None})
+        where = ""
+        if len(lines) > 1:
+            shown = ", ".join(str(n) for n in lines[:10]) + (", ..." if len(lines) > 10 else "")
+            where = f"; lines {shown}"
+        out.append(Diagnostic(first.severity, first.code, f"{first.message} ({len(same)} times{where})", first.pos))
+    return out
 
 
 def warn(report: Report, code: str, message: str, pos: SourcePos | None = None) -> None:

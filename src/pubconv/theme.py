@@ -7,7 +7,10 @@ the top of a source checkout (editable install).
 from __future__ import annotations
 
 from functools import lru_cache
+import re
 from pathlib import Path
+
+from .errors import PubconvError, SourcePos
 
 import jinja2
 
@@ -40,9 +43,38 @@ def find(kind: str, name: str, override: Path | None = None) -> Path:
     raise FileNotFoundError(f"theme file not found: {kind}/{name}")
 
 
+# url(...) and @import "..." in a stylesheet; a target with a scheme (http:, file:, //host) is refused.
+_CSS_REF = re.compile(r"""(?:\burl\(\s*+|@import\s++(?:url\(\s*+)?+)(?P<q>['"]?+)(?P<url>[^'")\s;]*+)""", re.I)
+_SCHEME = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*+:|//)")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
 def read_style(name: str, override: Path | None = None) -> str:
-    """The text of a stylesheet, e.g. ``read_style("print.css")``."""
-    return find("styles", name, override).read_text(encoding="utf-8")
+    """The text of a stylesheet, e.g. ``read_style("print.css")``.
+
+    A theme may refer only to files beside it: an ``@import`` or ``url()`` with a scheme
+    (``http:``, ``file:``, ``//host``; ``data:`` is allowed) raises ``theme-remote`` with the
+    stylesheet's line, before WeasyPrint or an EPUB ever sees it.
+    """
+    path = find("styles", name, override)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PubconvError(f"cannot read the theme stylesheet: {exc}", SourcePos(_shown(path)), "bad-theme") from None
+    for m in _CSS_REF.finditer(text):
+        url = m.group("url")
+        if _SCHEME.match(url) and not url.lower().startswith("data:"):
+            line = text.count("\n", 0, m.start()) + 1
+            col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+            raise PubconvError(f"the theme stylesheet refers to {url[:80]!r}; a theme may use only files in its own "
+                               "folder", SourcePos(_shown(path), line, col), "theme-remote")
+    return text
 
 
 @lru_cache(maxsize=16)

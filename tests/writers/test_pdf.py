@@ -356,7 +356,8 @@ def test_theme_css_cannot_reach_outside(complete_intermediate, tmp_path):
     (theme_dir / "styles" / "print.css").write_text(css)
     with pytest.raises(PubconvError) as err:
         pdf.write(complete_intermediate, WriteOptions(theme_dir=theme_dir), Collector())
-    assert err.value.code == "refused-resource"
+    # refused before WeasyPrint runs, at the stylesheet's line (issue 14, class 10)
+    assert err.value.code == "theme-remote" and err.value.pos.line == css.count("\n")
 
 
 # ---------------------------------------------------------------- cutting a note

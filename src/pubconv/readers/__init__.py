@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import importlib
 import re
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -138,7 +139,12 @@ def read_source(path: str | Path, report: Report, *, form: str | None = None, la
     """Read a source file; see the module docstring."""
     p = Path(path)
     try:
-        size = p.stat().st_size
+        st = p.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(st.st_mode):  # a device (/dev/zero), a FIFO, a socket: never read
+            raise PubconvError("not a regular file; pubconv reads only files", SourcePos(str(path)), "unreadable")
+        size = st.st_size
         limit = _limit(str(path), form)
         if size > limit:
             raise PubconvError(f"source is {size / 1048576:.1f} MB; the limit is {limit // 1048576} MB",

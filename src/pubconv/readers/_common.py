@@ -8,7 +8,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..document import LINE, Document, E, new_document, q, text_of
-from ..errors import PubconvError, Report, SourcePos, warn
+from ..errors import PubconvError, Report, SourcePos, printable, warn
 from ..languages import READ_MONTHS, READ_SEASONS
 from . import _refs
 from ._markdown import Body, undefined_calls
@@ -41,6 +41,8 @@ def parse_date(value: str) -> tuple[str, str | None] | None:
             continue
         g = m.groupdict()
         year = int(g["year"])
+        if year < 1:  # no year 0 in any calendar a writer can print
+            return None
         if g.get("season"):
             season = READ_SEASONS.get(g["season"].lower())
             return (f"{year:04d}", season) if season else None
@@ -200,7 +202,7 @@ def assemble(meta: etree._Element, body: Body, *, path: str, src_file: str, form
     """The finished document: sections nested, references built, citations linked, calls checked."""
     if meta.find(q("title")) is None or not text_of(meta.find(q("title"))).strip():
         raise PubconvError("the document has no title", SourcePos(path, 1, 1), "no-title")
-    root = new_document(lang, src_file=src_file, form=form)
+    root = new_document(lang, src_file=printable(src_file), form=form)
     root.append(meta)
     body_el = E("body", *nest_sections(body.blocks))
     root.append(body_el)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from lxml import etree
 from markdown_it import MarkdownIt
@@ -44,11 +45,14 @@ REFERENCE_HEADINGS = ("references", "bibliography", "select bibliography", "sour
                       "literature", "reference list", "notes and references")
 
 _HTML_TAGS = {"sup": "sup", "sub": "sub", "em": "em", "i": "em", "strong": "strong", "b": "strong"}
-_HTML_TAG = re.compile(r"^<(/?)([a-zA-Z]+)\s*(/?)>$")
+_HTML_TAG = re.compile(r"^<(/?+)([a-zA-Z]++)\s*+(/?+)>$")
 _URLISH = re.compile(r"^(https?://|www\.)\S+$")
 #: Link targets that would run code or embed data in a reader: the text stays, the link goes.
 _UNSAFE_LINK = re.compile(r"^\s*(javascript|vbscript|data|file):", re.I)
-_UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+_UNDEFINED_CALL = re.compile(r"\[\^([^\]\s\[]{1,200}+)\]")
+_FOOTNOTE_REF = re.compile(r"\[\^[^\s\]]{1,200}+\]")
+_DEFINITION = re.compile(r"^\s*+\[\^([^\]]{1,200}+)\]:")
+_ALIGN = re.compile(r"text-align:(\w++)")
 _HTML_COMMENT = re.compile(r"^<!--.*-->$", re.S)
 #: ``{#id}`` at the end of a heading or caption (Pandoc's attribute syntax, the id only).
 _TRAILING_ID = re.compile(r"\s*\{#([A-Za-z][\w:.-]{0,100})\}\s*$")
@@ -91,6 +95,16 @@ def _parser(extended: bool = False, lang: str = "en", smart: bool = True) -> Mar
     # of silently staying Markdown text.
     md.validateLink = lambda url: True
     md.enable("table").use(footnote_plugin)
+    # The plugin's footnote_ref scans from every "[^" to the next space or "]": quadratic on a run of
+    # "[^[^[^..." (issue 14, class 1). A bounded look first keeps it linear; labels are short.
+    original = md.inline.ruler.__rules__[md.inline.ruler.__find__("footnote_ref")].fn
+
+    def footnote_ref(state, silent):
+        if not _FOOTNOTE_REF.match(state.src, state.pos, state.posMax):
+            return False
+        return original(state, silent)
+
+    md.inline.ruler.at("footnote_ref", footnote_ref)
     if extended:
         md.enable("strikethrough").use(sub_plugin).use(superscript_plugin).use(attrs_plugin, spans=True)
         md.use(deflist_plugin).use(dollarmath_plugin, allow_space=False, allow_digits=False)
@@ -197,11 +211,15 @@ class MarkdownBuilder:
                 out.blocks.extend(self._block(node))
         if self.extended:
             _table_captions(out.blocks, self)
-        lines = text.split("\n")
+        defined_at: dict[str, int] = {}  # label -> first line defining it: one pass, not one per note
+        for i, ln in enumerate(text.split("\n")):
+            m = _DEFINITION.match(ln)
+            if m:
+                defined_at.setdefault(m.group(1), i)
         for key, ident in env.get("footnotes", {}).get("refs", {}).items():
             if ident == -1:  # defined, never called: markdown-it drops it, so find its line ourselves
                 label = key[1:]
-                at = next((i for i, ln in enumerate(lines) if ln.lstrip().startswith(f"[^{label}]:")), None)
+                at = defined_at.get(label)
                 warn(self.report, "uncalled-note", f"footnote [{label}] is never called; it is left out",
                      self.pos(self.line(at)))
         self._finish()
@@ -344,7 +362,7 @@ class MarkdownBuilder:
                 row = E("row")
                 for cell in tr.children:
                     style = cell.attrs.get("style", "")
-                    m = re.search(r"text-align:(\w+)", str(style))
+                    m = _ALIGN.search(str(style))
                     c = E("cell", align=m.group(1) if m else None)
                     if cell.children:
                         self._inline(cell.children[0], c, line)
@@ -421,6 +439,10 @@ class MarkdownBuilder:
                 if href in ("", "#"):
                     self.dead_links.append(line)
                     self._inline_nodes(node.children, stack, line)
+                elif not _parses(href):
+                    warn(self.report, "bad-link", f"link target is not a valid URL: {href[:80]!r}; its text kept",
+                         self.pos(line))
+                    self._inline_nodes(node.children, stack, line)
                 elif _UNSAFE_LINK.match(href):
                     warn(self.report, "unsafe-link", f"link to {href.split(':')[0]}: removed, its text kept",
                          self.pos(line))
@@ -460,6 +482,9 @@ class MarkdownBuilder:
                     stack.pop()
                 return
             if not m.group(3):
+                if len(stack) > MAX_NESTING:
+                    raise PubconvError(f"inline HTML tags nested deeper than {MAX_NESTING} levels are not "
+                                       "supported", self.pos(line), "too-deep")
                 el = E(want)
                 stack[-1].append(el)
                 stack.append(el)
@@ -567,6 +592,14 @@ def _pop_trailing_url(text: etree._Element) -> str | None:
     else:
         text.text = (text.text or "").rstrip() or None
     return href
+
+
+def _parses(url: str) -> bool:
+    try:
+        urlsplit(url)
+    except ValueError:  # "http://[::1"
+        return False
+    return True
 
 
 def undefined_calls(text: str) -> list[str]:

@@ -16,7 +16,7 @@ from ..document import E, text_of
 from . import _refparse
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
-_DOI_IN_TEXT = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:\s*)(10\.\d{4,9}/[^\s<>\"]+)", re.I)
+_DOI_IN_TEXT = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:\s*+)(10\.\d{4,9}/[^\s<>\"]++)", re.I)
 _DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)$", re.I)
 
 

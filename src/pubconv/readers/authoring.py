@@ -62,8 +62,41 @@ from ..errors import PubconvError, Report, SourcePos, warn
 from . import _bibliography, _common, _fields
 from ._markdown import MarkdownBuilder
 
+#: Limits on front matter (docs/robustness.md): its size, and the digits of a number in it.
+MAX_FRONT_MATTER = 256 * 1024
+MAX_DIGITS = 60
+MAX_YAML_DEPTH = 20
+# Characters XML 1.0 cannot carry; YAML escapes ("\x07", "\ud800") can write them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _strict(base):
+    """A safe loader class on ``base`` that keeps impossible timestamps as text and refuses huge integers."""
+
+    class Loader(base):
+        pass
+
+    def timestamp(loader, node):
+        try:
+            return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+        except (ValueError, OverflowError):
+            return node.value  # "2021-02-30": left to the date check, which says where and why
+
+    def integer(loader, node):
+        if sum(c.isdigit() for c in node.value) > MAX_DIGITS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a number with more than {MAX_DIGITS} digits is not allowed in front matter",
+                node.start_mark)
+        return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
+    Loader.add_constructor("tag:yaml.org,2002:int", integer)
+    return Loader
+
+
 # libyaml's loader when it is there (ten times faster), the pure-Python one otherwise; both are "safe".
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeLoader = _strict(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+_PyLoader = _strict(yaml.SafeLoader)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 KEYS = {"series", "number", "title", "subtitle", "authors", "date", "doi", "lang", "language", "keywords",
         "abstract", "license", "licence", "publisher", "issn", "smart", "url", "copyright-holder",
@@ -74,7 +107,10 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 AUTHOR_KEYS = {"name", "given", "family", "suffix", "orcid", "email", "affiliation", "affiliations", "bio", "note"}
 
 
-_OPENING = re.compile(r"\A---[ \t]*\n\s*[A-Za-z_][\w-]*\s*:")
+_OPENING = re.compile(r"\A---[ \t]*+\n\s*+[A-Za-z_][\w-]*+\s*+:")
+_ISSN = re.compile(r"^\d{4}-\d{3}[\dX]$")
+_LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+_KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*+)\s*+:")
 
 
 def has_front_matter(text: str) -> bool:
@@ -145,7 +181,9 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
     publisher = data.get("publisher")
     if publisher is not None:
         if isinstance(publisher, dict):
-            name, place = publisher.get("name"), publisher.get("place")
+            _known(publisher, {"name", "place"}, "publisher", pos)
+            name, place = (_string(publisher[k], "publisher", pos) if publisher.get(k) is not None else None
+                           for k in ("name", "place"))
         else:
             name, place = _string(publisher, "publisher", pos), None
         if name:
@@ -158,7 +196,11 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
     lic = data.get("license", data.get("licence"))
     if lic is not None:
         if isinstance(lic, dict):
-            meta.append(metadata.license(lic.get("name"), lic.get("url")))
+            _known(lic, {"name", "url"}, "license", pos)
+            name, url = (_string(lic[k], "license", pos) if lic.get(k) is not None else None for k in ("name", "url"))
+            if not (name or url):
+                raise PubconvError("'license' needs a name or a url", pos("license"), "bad-front-matter")
+            meta.append(metadata.license(name, url))
         else:
             meta.append(metadata.license(_string(lic, "license", pos)))
     keywords = data.get("keywords")
@@ -167,7 +209,8 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
             keywords = [k.strip() for k in keywords.split(",")]
         if not isinstance(keywords, list):
             raise PubconvError("'keywords' must be a list", pos("keywords"), "bad-front-matter")
-        kws = [E("keyword", str(k)) for k in keywords if str(k).strip()]
+        kws = [E("keyword", _string(k, "keywords", pos)) for k in keywords
+               if k is not None and _string(k, "keywords", pos).strip()]
         if kws:
             meta.append(E("keywords", *kws))
     if data.get("abstract") is not None:
@@ -218,6 +261,9 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
         at = max(0, min(key_line.get("title", 1) - 1, fm_lines - 1))
         lines[at] = "# " + " ".join(str(title).split())
         body_text = "\n".join(lines)
+    if not _LANG.match(doc_lang):
+        raise PubconvError(f"'lang' is not a language tag such as 'en' or 'pt-BR': {doc_lang!r}",
+                           pos("lang" if "lang" in data else "language"), "bad-front-matter")
     body = builder.body(body_text)
     if title_note:
         _common.take_title(meta, body)
@@ -236,19 +282,56 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
 
 
 def _load_yaml(text: str, path: str) -> dict:
+    """The front matter as a mapping; every way YAML can hurt is refused with ``bad-yaml`` and its line.
+
+    Refused: aliases and anchors (``&a`` / ``*a``: a few hundred bytes of them expand to gigabytes),
+    duplicate keys (YAML's last-one-wins silently loses the first), characters XML cannot carry
+    (written through escapes such as ``"\\x07"``), numbers of more than ``MAX_DIGITS`` digits, and
+    front matter over ``MAX_FRONT_MATTER`` bytes.
+    """
+    def fail(message: str, mark=None) -> PubconvError:
+        line = mark.line + 2 if mark is not None else 1  # +1 for 1-based, +1 for the '---' line
+        col = mark.column + 1 if mark is not None else None
+        return PubconvError(message, SourcePos(path, line, col), "bad-yaml")
+
+    if not text.strip():
+        return {}
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FRONT_MATTER:
+        raise fail(f"front matter is larger than {MAX_FRONT_MATTER // 1024} KB")
     try:
-        data = yaml.load(text, Loader=_SafeLoader) if text.strip() else {}
-    except yaml.YAMLError:
+        depth = 0
+        for event in yaml.parse(text, Loader=_SafeLoader):  # events: no expansion, no recursion
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise fail("YAML anchors and aliases ('&name', '*name') are not allowed in front matter",
+                           event.start_mark)
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    raise fail(f"front matter nests deeper than {MAX_YAML_DEPTH} levels", event.start_mark)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+        loader = _SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            _check_nodes(node, fail)
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.constructor.ConstructorError as exc:
+        if exc.context is None and exc.problem and exc.problem.startswith("a number with"):
+            raise fail(exc.problem, exc.problem_mark) from None
+        raise fail(f"front matter is not valid YAML: {exc.problem}", exc.problem_mark) from None
+    except yaml.YAMLError as exc:
         # Parse again with the pure-Python loader: its messages say what it expected.
         try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 2 if mark is not None else 1  # +1 for 1-based, +1 for the '---' line
-            col = mark.column + 1 if mark is not None else None
-            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            raise PubconvError(f"front matter is not valid YAML: {problem}", SourcePos(path, line, col),
-                               "bad-yaml") from None
+            yaml.load(text, Loader=_PyLoader)
+        except yaml.YAMLError as exc2:
+            exc = exc2
+        except RecursionError:  # its parser recurses; libyaml's message will do
+            pass
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise fail(f"front matter is not valid YAML: {problem}", mark) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -257,19 +340,48 @@ def _load_yaml(text: str, path: str) -> dict:
     return {str(k): v for k, v in data.items()}
 
 
+def _check_nodes(node, fail) -> None:
+    """Duplicate keys and characters XML cannot carry, anywhere in the tree (iteratively: any depth)."""
+    stack = [node] if node is not None else []
+    while stack:
+        n = stack.pop()
+        if isinstance(n, yaml.ScalarNode):
+            bad = _NOT_XML.search(n.value)
+            if bad:
+                raise fail(f"character U+{ord(bad.group()):04X} is not allowed in front matter", n.start_mark)
+        elif isinstance(n, yaml.MappingNode):
+            seen: set = set()
+            for key, value in n.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in seen:
+                        raise fail(f"duplicate key {key.value!r} in front matter", key.start_mark)
+                    seen.add(key.value)
+                stack.extend((key, value))
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(n.value)
+
+
 def _key_lines(fm_text: str) -> dict[str, int]:
     lines = {}
     for i, line in enumerate(fm_text.splitlines()):
-        m = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
+        m = _KEY_LINE.match(line)
         if m and m.group(1) not in lines:
             lines[m.group(1)] = i + 2
     return lines
 
 
-def _string(value, key: str, pos) -> str:
-    if isinstance(value, bool) or isinstance(value, (dict, list)) or value is None:
-        raise PubconvError(f"'{key}' must be text, not {type(value).__name__}", pos(key), "bad-front-matter")
+def _string(value, key: str, pos, where: str | None = None) -> str:
+    """A scalar front matter value as text; ``where`` is the top-level key whose line is reported."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, dt.date)):
+        raise PubconvError(f"'{key}' must be text, not {type(value).__name__}", pos(where or key), "bad-front-matter")
     return str(value)
+
+
+def _known(mapping: dict, keys: set, key: str, pos) -> None:
+    unknown = sorted(set(map(str, mapping)) - keys)
+    if unknown:
+        raise PubconvError(f"unknown key {unknown[0]!r} in '{key}' (known: {', '.join(sorted(keys))})", pos(key),
+                           "bad-front-matter")
 
 
 def _date(value, pos: SourcePos, line: int | None):
@@ -320,7 +432,7 @@ def _authors(value, pos, line, path, report, affs: dict):
             _, family, suffix = _common.split_name_suffix(str(family))
         orcid = None
         if item.get("orcid") is not None:
-            orcid = _common.normalize_orcid(str(item["orcid"]))
+            orcid = _common.normalize_orcid(_string(item["orcid"], "orcid", pos, "authors"))
             where = SourcePos(path, line) if line else pos("authors")
             if orcid is None:
                 raise PubconvError(f"author {i}: not an ORCID iD: {item['orcid']!r}", where, "bad-front-matter")
@@ -328,12 +440,13 @@ def _authors(value, pos, line, path, report, affs: dict):
                 raise PubconvError(f"author {i}: the ORCID iD {orcid} has a wrong check digit (a typo? the first "
                                    f"15 digits call for {_common.orcid_check_digit(orcid)})", where, "bad-orcid")
         email = item.get("email")
-        if email is not None and not _EMAIL.match(str(email)):
+        if email is not None and not _EMAIL.match(_string(email, "email", pos, "authors")):
             raise PubconvError(f"author {i}: 'email' is not an e-mail address: {email!r}",
                                SourcePos(path, line) if line else pos("authors"), "bad-front-matter")
         aff_list = item.get("affiliations", item.get("affiliation")) or []
-        if isinstance(aff_list, str):
+        if not isinstance(aff_list, list):
             aff_list = [aff_list]
+        aff_list = [_string(a, "affiliation", pos, "authors") for a in aff_list if a is not None]
         aff_ids = []
         for text in aff_list:
             text = " ".join(str(text).split())
@@ -343,15 +456,17 @@ def _authors(value, pos, line, path, report, affs: dict):
                 aff_ids.append(affs[text].get("id"))
         bio = None
         if item.get("bio"):
-            bio = MarkdownBuilder(path, report, first_line=line or 1).blocks(str(item["bio"]))
+            bio = MarkdownBuilder(path, report, first_line=line or 1).blocks(_string(item["bio"], "bio", pos, "authors"))
         note_id = None
         if item.get("note"):
             note_id = f"an-{len(notes) + 1}"
-            blocks = MarkdownBuilder(path, report, first_line=line or 1).blocks(str(item["note"]))
+            blocks = MarkdownBuilder(path, report, first_line=line or 1).blocks(
+                _string(item["note"], "note", pos, "authors"))
             notes.append(E("author-note", *blocks, id=note_id, symbol="*" * (len(notes) + 1), line=line))
         authors.append(_common.author_element(
-            i, str(given) if given else None, str(family), line, orcid=orcid,
-            email=str(item["email"]) if item.get("email") else None,
+            i, _string(given, "given", pos, "authors") if given else None, _string(family, "family", pos, "authors"),
+            line, orcid=orcid,
+            email=_string(item["email"], "email", pos, "authors") if item.get("email") else None,
             bio=bio, bio_line=line if bio else None, notes=note_id, suffix=str(suffix) if suffix else None))
         if aff_ids:
             authors[-1].set("affs", " ".join(dict.fromkeys(aff_ids)))

@@ -34,20 +34,20 @@ from ..errors import PubconvError, Report, SourcePos, warn
 from . import _common, _header
 from ._markdown import MarkdownBuilder, is_reference_heading
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_SERIES = re.compile(
-    r"^(?P<label>[A-Z][A-Z&.\-]*(?:\s+[A-Z][A-Z&.\-]*)*)\s+(?:N[o°º]\.?\s*)?(?P<number>\d+[A-Za-z]?)"
-    r"\s*(?:[-–—:|]\s*)(?P<title>.+)$")
-_BYLINE = re.compile(r"^by\s+", re.I)
-_DOI_LINE = re.compile(r"\bdoi\b\s*:?\s*(?P<doi>.*)$", re.I)
-_CALL = re.compile(r"<sup>\s*(\d+)\s*</sup>")
-_NOTE_START = re.compile(r"^\s*<sup>\s*(\d+)\s*</sup>\s*")
+# Every pattern here is linear on any input (possessive runs, bounded repeats; docs/robustness.md).
+_HEADING = re.compile(r"^(#{1,6})\s++((?:.*(?:[^\s#]|#(?=\s)))?)\s*+#*+\s*+$")
+_CALL = re.compile(r"<sup>\s*+(\d{1,6}+)\s*+</sup>")  # note numbers: at most 6 digits
+_NOTE_START = re.compile(r"^\s*+<sup>\s*+(\d{1,6}+)\s*+</sup>\s*+")
 _AUTHOR_NOTE_START = re.compile(r"^\s*(?:<sup>\s*(\*+|†|‡)\s*</sup>|\\(\*+)|(†|‡))\s*")
 _PAGE_BREAK = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
-_REF_HEADING = re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*(?P<name>[A-Za-z][A-Za-z ]+?)\s*:?\s*(?:\*\*|__)?\s*:?\s*$")
+_REF_HEADING = re.compile(r"^\s*+(?:#{1,6}\s*+)?+(?:\*\*|__)?+\s*+(?P<name>[A-Za-z](?:[A-Za-z]| ++(?=[A-Za-z]))++)"
+                          r"\s*+:?+\s*+(?:\*\*|__)?+\s*+:?+\s*+$")
 _URL_LINE = re.compile(r"^\s*(?:<https?://[^>\s]+>|\[[^\]]*\]\(https?://[^)\s]+\)|https?://\S+)\s*$")
 _BLOCK_START = re.compile(r"^(\s*)([-+*]|\d{1,9}[.)])(\s|$)")
-_LINK_END = re.compile(r"(\]\([^)]*\)|<https?://[^>]+>|https?://\S+)$")
+_LINK_END = re.compile(r"(\]\((?:[^()]|\([^()]*+\))*+\)|<https?://[^<>\s]++>"
+                       r"|(?<![^\s(\[\"'])https?://(?:[^\s(]|\([^\s()]*+\))*+\)?)$")
+_TRAILING_CALLS = re.compile(r"(?<!</sup>)(?<!\])(?:<sup>\s*+\d{1,6}+\s*+</sup>|\[\^[^\]\[]{1,200}+\])++$")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _ABOUT = re.compile(r"^about the (?:authors?|contributors?|authors?\(s\))[ \t]*:?$", re.I)
 
 
@@ -103,7 +103,7 @@ def _protect(line: str) -> str:
 def ends_sentence(text: str) -> bool:
     """Does this text end a sentence (so that what follows is not its continuation)?"""
     s = text.rstrip()
-    s = re.sub(r"(?:<sup>\s*\d+\s*</sup>|\[\^[^\]]+\])+$", "", s).rstrip()
+    s = _TRAILING_CALLS.sub("", s).rstrip()
     if _LINK_END.search(s) and not s.endswith("](#)"):
         return True
     s = s.rstrip("\"'’”»)]*_ ")
@@ -121,7 +121,7 @@ def _is_plain_paragraph(block: Block) -> bool:
 
 
 def _unescape(s: str) -> str:
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", s)
+    return _ESCAPED.sub(r"\1", s)
 
 
 class ExtractedReader:

@@ -3,7 +3,8 @@
 ``(Wolf, 2019)``, ``(Mitra, Wolf, & Schoettli, 2006, p. 298)`` and narrative
 ``Wolf (2019)`` become ``cite`` elements when exactly one entry has that first
 author (or organisation) and year; a citation that matches none or several is
-reported.  Runs on documents read from Markdown, after the readers built the
+reported.  A document with no author-date reference list is left alone, silently,
+and "(London: Routledge, 2019)", "(March 2022)" are never taken for citations.  Runs on documents read from Markdown, after the readers built the
 reference entries (``readers/_refs.py``).
 """
 from __future__ import annotations
@@ -15,15 +16,28 @@ from lxml import etree
 from ..document import E, fold, q, text_of
 from ..errors import Report, warn
 
-_WORD_NAME = r"[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’.-]*"
-# Names part of a citation: "Wolf", "Ali & Khan", "Mitra, Wolf, & Schoettli", "Mitra et al.", "The Nation"
-_CITE_CHUNK = re.compile(
-    r"^(?:(?:see|cf\.|e\.g\.,?|i\.e\.,?)\s+)?(?P<names>[A-Z\u00C0-\u024F][^,;()]*?(?:,\s*[^,;()\d]+?)*?)"
-    r",?\s+(?P<year>(?:1[5-9]\d\d|20\d\d)[a-z]?)(?P<rest>(?:,\s*(?:pp?\.|para\.|ch\.)\s*[\w–-]+)?)$")
-_PAREN = re.compile(r"\(([^()]*?\b(?:1[5-9]\d\d|20\d\d)[a-z]?\b[^()]*?)\)")
+# Every pattern here is linear on any input: possessive or bounded runs, and no run that
+# a search could restart inside (docs/robustness.md).
+_YEAR_RE = r"(?:1[5-9]\d\d|20\d\d)[a-z]?"
+_WORD_NAME = r"[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’.-]{0,60}+"
+# The end of a citation chunk: ", 2019" / " 2019a, p. 298"; the lookbehind keeps a search from
+# restarting inside a run of spaces or commas.
+_CHUNK_TAIL = re.compile(rf"(?<![\s,]),?+\s++(?P<year>{_YEAR_RE})"
+                         r"(?P<rest>(?:,\s*+(?:pp?\.|para\.|ch\.)\s*+[\w–-]++)?+)$")
+_CHUNK_LEAD = re.compile(r"^(?:see|cf\.|e\.g\.,?|i\.e\.,?)\s++")
+_PAREN = re.compile(r"\(([^()]*+)\)")
+_HAS_YEAR = re.compile(rf"\b{_YEAR_RE}\b")
+_DIGIT = re.compile(r"\d")
 _NARRATIVE = re.compile(
-    rf"\b(?P<names>{_WORD_NAME}(?:\s+(?:&|and)\s+{_WORD_NAME}|\s+et\s+al\.)?)\s+\((?P<year>(?:1[5-9]\d\d|20\d\d)[a-z]?)"
-    r"(?P<rest>(?:,\s*pp?\.\s*[\w–-]+)?)\)")
+    rf"\b(?P<names>{_WORD_NAME}(?:\s++(?:&|and)\s++{_WORD_NAME}|\s++et\s++al\.)?+)\s++\((?P<year>{_YEAR_RE})"
+    r"(?P<rest>(?:,\s*+pp?\.\s*+[\w–-]++)?+)\)")
+_ET_AL = re.compile(r"\bet\s++al\.?$")
+_ET_AL_TAIL = re.compile(r"(?<!\s)\s*+\bet\s++al\.?$")
+_NAME_SPLIT = re.compile(r",|\s&\s|\sand\s|^and\s|^&\s")
+#: First words that make "(March 2022)", "(Spring 2021)" a date, not a citation.
+_DATE_WORDS = frozenset(
+    "january february march april may june july august september october november december jan feb mar apr jun "
+    "jul aug sep sept oct nov dec spring summer autumn fall winter".split())
 _SKIP_CITE_IN = {q("link"), q("code"), q("cite")}
 
 
@@ -46,6 +60,10 @@ def link_citations(root: etree._Element, refs: list[etree._Element], report: Rep
         if key:
             names, year = key
             index.setdefault((names[0], year), []).append((ref.get("id"), names))
+    if not index:
+        # No author-date reference list (a footnote-style document, or entries without an author and
+        # year): "(London: Routledge, 2019)" in a note is not a citation to link, so nothing to report.
+        return 0
     linked = 0
     scopes = [el for el in (root.find(q("body")), root.find(f"{q('meta')}/{q('abstract')}")) if el is not None]
     for scope in scopes:
@@ -73,27 +91,51 @@ def _matches(text: str):
     """(start, end, names, year) for each citation in ``text``, in order."""
     found = []
     for m in _PAREN.finditer(text):
+        if not _HAS_YEAR.search(m.group(1)):
+            continue
         inner_start = m.start(1)
         offset = 0
         for chunk in m.group(1).split(";"):
             lead = len(chunk) - len(chunk.lstrip())
             c = chunk.strip()
-            cm = _CITE_CHUNK.match(c)
-            if cm and not re.search(r"\d", cm.group("names")) and len(cm.group("names").split()) <= 12:
+            names = _chunk_names(c)
+            if names is not None:
                 start = inner_start + offset + lead
-                found.append((start, start + len(c), cm.group("names"), cm.group("year")))
+                found.append((start, start + len(c), names, _CHUNK_TAIL.search(c).group("year")))
             offset += len(chunk) + 1
     for m in _NARRATIVE.finditer(text):
-        if not any(s <= m.start() < e for s, e, _, _ in found):
+        if not any(s <= m.start() < e for s, e, _, _ in found) and _looks_like_names(m.group("names")):
             found.append((m.start(), m.end(), m.group("names"), m.group("year")))
     return sorted(found)
 
 
+def _chunk_names(chunk: str) -> str | None:
+    """The names part of one citation chunk ("see Mitra, Wolf, & Schoettli, 2006, p. 298"), or None."""
+    tail = _CHUNK_TAIL.search(chunk)
+    if tail is None:
+        return None
+    lead = _CHUNK_LEAD.match(chunk)
+    names = chunk[lead.end() if lead else 0: tail.start()]
+    if not names or not ("A" <= names[0] <= "Z" or "\u00C0" <= names[0] <= "\u024F"):
+        return None
+    if _DIGIT.search(names) or any(not part.strip() for part in names.split(",")[1:]):
+        return None
+    if len(names.split()) > 12 or not _looks_like_names(names):
+        return None
+    return names
+
+
+def _looks_like_names(names: str) -> bool:
+    """Not a place and publisher ("London: Routledge") and not a date ("March", "Spring")."""
+    first = names.split()[0].rstrip(".,").lower() if names.split() else ""
+    return ":" not in names and first not in _DATE_WORDS
+
+
 def _cited_names(names: str) -> tuple[list[str], bool]:
     """Folded family names in a citation, and whether it ends in "et al."."""
-    et_al = bool(re.search(r"\bet\s+al\.?$", names.strip()))
-    names = re.sub(r"\s*\bet\s+al\.?$", "", names.strip())
-    parts = [p.strip() for p in re.split(r",|\s&\s|\sand\s|^and\s|^&\s", names)]
+    et_al = bool(_ET_AL.search(names.strip()))
+    names = _ET_AL_TAIL.sub("", names.strip())
+    parts = [p.strip() for p in _NAME_SPLIT.split(names)]
     return [fold(p) for p in parts if p.strip(" &")], et_al
 
 

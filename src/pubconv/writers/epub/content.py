@@ -26,7 +26,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ... import languages
+from ... import languages, svg
 from ...document import Document, resolve_resource, safe_parser
 from ...errors import PubconvError, Report, SourcePos, warn
 from ...namespaces import MATHML, OPS, SVG, XHTML, XML_LANG
@@ -102,12 +102,15 @@ def check_images(doc: Document, report: Report) -> dict[Path, Image]:
             warn(report, "missing-alt", f"image {src!r} has no alt text; the EPUB will not claim WCAG conformance",
                  pos)
         if target not in found:
-            found[target] = load_image(target, src, pos, len(found) + 1)
+            found[target] = load_image(target, src, pos, len(found) + 1, report)
     return found
 
 
-def load_image(target: Path, src: str, pos: SourcePos, number: int) -> Image:
-    """Read one image for the package, checking that EPUB readers know its format."""
+def load_image(target: Path, src: str, pos: SourcePos, number: int, report: Report | None = None) -> Image:
+    """Read one image for the package, checking that EPUB readers know its format.
+
+    An SVG is cleaned (``pubconv.svg.sanitize``: no scripts, handlers or outside references),
+    with a warning naming what was removed."""
     suffix = target.suffix.lower()
     if suffix not in IMAGE_TYPES:
         raise PubconvError(f"image {src!r}: EPUB readers need PNG, JPEG, GIF, WebP or SVG, "
@@ -118,6 +121,13 @@ def load_image(target: Path, src: str, pos: SourcePos, number: int) -> Image:
             or (suffix == ".svg" and not _is_svg(data))):
         raise PubconvError(f"image {src!r} is not a {media_type} file (its content does not match its suffix)",
                            pos, "bad-image")
+    if suffix == ".svg":
+        try:
+            data, removed = svg.sanitize(data)
+        except ValueError as exc:
+            raise PubconvError(f"image {src!r} cannot be used: {exc}", pos, "bad-image") from None
+        if removed and report is not None:
+            warn(report, "svg-sanitized", f"image {src!r}: removed {', '.join(removed)}", pos)
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", target.stem).strip("-") or "image"
     return Image(target, f"images/{number:02d}-{stem}{suffix}", media_type, data)
 

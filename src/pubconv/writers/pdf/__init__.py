@@ -41,6 +41,15 @@ from .. import WriteOptions, check_resources, check_option, xhtml as _xhtml
 
 #: Used when crop marks are asked for without a bleed: marks need the room.
 DEFAULT_MARKS_BLEED = "3mm"
+#: Paper sizes in millimetres (width, height), and the least text area a page must keep inside the
+#: theme's margins: a smaller page would make WeasyPrint lay out (almost) nothing per page, forever.
+PAPER_MM = {"A3": (297, 420), "A4": (210, 297), "A5": (148, 210), "B4": (250, 353), "B5": (176, 250),
+            "letter": (215.9, 279.4), "legal": (215.9, 355.6), "ledger": (279.4, 431.8)}
+MIN_TEXT_MM = (40.0, 50.0)
+MAX_PAPER_MM = 5000
+_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "pc": 25.4 / 6, "px": 25.4 / 96}
+_PAGE_MARGIN = re.compile(r"@page\b[^{}]*+\{[^{}]*?\bmargin\s*+:\s*+([^;{}]*+)")
+_ONE_LENGTH = re.compile(r"^(\d+(?:\.\d+)?)(mm|cm|in|pt|pc|px)$")
 
 
 def check(doc: Document, options: WriteOptions, report: Report) -> None:
@@ -109,9 +118,14 @@ def _pdf_options(variant: str | None) -> dict:
     return {"pdf_variant": variant, "pdf_identifier": True, "pdf_tags": bool(variant and "ua" in variant)}
 
 
-def page_style(options: WriteOptions) -> str:
-    """The ``@page`` rule for the paper, bleed and crop marks (validated: it becomes CSS)."""
-    rules = [f"size: {_option('paper', options.paper)};"]
+def page_style(options: WriteOptions, room: bool = True) -> str:
+    """The ``@page`` rule for the paper, bleed and crop marks (validated: it becomes CSS).
+
+    With ``room``, a paper too small for the theme's page margins is refused too."""
+    size = _option("paper", options.paper)
+    if room:
+        _check_room((options.paper or "A4").strip(), size, theme.read_style("print.css", options.theme_dir))
+    rules = [f"size: {size};"]
     bleed = bleed_of(options)
     if bleed:
         # With marks, WeasyPrint's bleed also holds the marks (drawn from the sheet's edge over half
@@ -135,6 +149,39 @@ def page_style(options: WriteOptions) -> str:
 
 #: The room between the bleed and the sheet's edge that crop marks need (see page_style).
 MARKS_SLUG = "6mm"
+
+
+def _mm(length: str) -> float | None:
+    m = _ONE_LENGTH.match(length.strip())
+    return float(m.group(1)) * _MM[m.group(2)] if m else (0.0 if length.strip() == "0" else None)
+
+
+def _check_room(paper: str, size: str, css: str) -> None:
+    """Refuse a paper on which the theme's page margins leave less than ``MIN_TEXT_MM`` for the text."""
+    if size in PAPER_MM:
+        width, height = PAPER_MM[size]
+    else:
+        width, height = (_mm(x) for x in size.split())
+    top = right = bottom = left = 0.0
+    for m in _PAGE_MARGIN.finditer(css):
+        parts = [_mm(x) for x in m.group(1).split()]
+        if not parts or None in parts or len(parts) > 4:
+            continue
+        t = parts[0]  # CSS shorthand: top [right [bottom [left]]]
+        r = parts[1] if len(parts) > 1 else t
+        b = parts[2] if len(parts) > 2 else t
+        l_ = parts[3] if len(parts) > 3 else r
+        top, right, bottom, left = max(top, t), max(right, r), max(bottom, b), max(left, l_)
+    if max(width, height) > MAX_PAPER_MM:
+        raise PubconvError(f"paper {paper!r} is too large: at most {MAX_PAPER_MM} mm a side", None, "bad-option")
+    text_w, text_h = width - left - right, height - top - bottom
+    if text_w < MIN_TEXT_MM[0] or text_h < MIN_TEXT_MM[1]:
+        raise PubconvError(f"paper {paper!r} is too small: the theme's page margins leave "
+                           f"{max(text_w, 0):.0f} mm x {max(text_h, 0):.0f} mm for the text, and at least "
+                           f"{MIN_TEXT_MM[0]:.0f} mm x {MIN_TEXT_MM[1]:.0f} mm is needed", None, "bad-option")
+
+
+# ---------------------------------------------------------------- resources
 
 
 def bleed_of(options: WriteOptions) -> str | None:

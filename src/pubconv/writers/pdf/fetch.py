@@ -20,6 +20,8 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from ... import svg
+
 #: The base URL the PDF's XHTML is rendered against, and the URL of the logo. WeasyPrint names
 #: each image in the PDF after its URL: with the real folder in it, the same document built in
 #: two checkouts would give two different files.  The fetcher maps these back to real paths.
@@ -68,7 +70,14 @@ class SafeFetcher(URLFetcher):
             self.refused.append(url)
             raise ValueError(f"pubconv refuses to read {path}: not a vetted file")
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+        data = path.read_bytes()
+        if path.suffix.lower() == ".svg":  # WeasyPrint would follow an SVG's own references: clean it first
+            try:
+                data = svg.sanitize(data)[0]
+            except ValueError as exc:
+                self.refused.append(url)
+                raise ValueError(f"pubconv refuses the SVG {path.name}: {exc}") from None
+        return URLFetcherResponse(url, data, {"Content-Type": mime})
 
 
 def make_fetcher(images: dict[str, Path | str], styles_dirs: list[Path], allow_remote: bool,
