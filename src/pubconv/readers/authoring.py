@@ -108,7 +108,6 @@ AUTHOR_KEYS = {"name", "given", "family", "suffix", "orcid", "email", "affiliati
 
 
 _OPENING = re.compile(r"\A---[ \t]*+\n\s*+[A-Za-z_][\w-]*+\s*+:")
-_ISSN = re.compile(r"^\d{4}-\d{3}[\dX]$")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*+)\s*+:")
 
