@@ -45,6 +45,8 @@ _WORD = re.compile(r"\S+")
 #: Characters one edition has and the other need not: the PDF's word joiners (a note call glued to its
 #: word), soft hyphens, zero-width spaces.
 _INVISIBLE = dict.fromkeys(map(ord, "\u2060\u00ad\u200b\ufeff"))
+#: Word-list sizes (PDF words x EPUB words) up to which the alignment is exact.
+_EXACT_LIMIT = 4_000_000
 #: A marker position after everything the EPUB has (the page begins with the PDF's own closing matter).
 END = -1
 
@@ -134,8 +136,11 @@ class _Aligner:
             return None
         if stream_id not in self.cache:
             words, offsets = stream.words()
-            opcodes = difflib.SequenceMatcher(None, [_comparable(w) for w in pdf], [_comparable(w) for w in words],
-                                              autojunk=False).get_opcodes()
+            a, b = [_comparable(w) for w in pdf], [_comparable(w) for w in words]
+            # Exact alignment for commentary-sized streams; for very long ones difflib's "popular words are
+            # junk" heuristic, which anchors on rare words and keeps the alignment near-linear in time
+            # (without it, long repetitive text is quadratic: issue 14's rule that every pass is linear).
+            opcodes = difflib.SequenceMatcher(None, a, b, autojunk=len(a) * len(b) > _EXACT_LIMIT).get_opcodes()
             self.cache[stream_id] = (words, offsets, opcodes)
         words, offsets, opcodes = self.cache[stream_id]
         j = _from_opcodes(opcodes, index, len(words))
