@@ -80,7 +80,8 @@ _NOTE_WORDS = ("correspond", "thank", "grateful", "acknowledg", "email", "e-mail
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.*)$")
 PAGE_BREAK = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$")
 _BY = re.compile(r"^(?:by|authors?|written by)\b[ \t]*:?[ \t]*", re.I)
-_MARK_SUP = re.compile(r"<sup>[ \t]*([0-9a-z*†‡§, ]{1,12})[ \t]*</sup>", re.I)
+# possessive runs of spaces, and the mark starts with a non-space: linear on any input
+_MARK_SUP = re.compile(r"<sup>[ \t]*+([0-9a-z*†‡§,][0-9a-z*†‡§, ]{0,11}?)[ \t]*+</sup>", re.I)
 _MARK_CARET = re.compile(r"\^([0-9a-z*†‡,]{1,8})\^")
 _MARK_UNI = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4}(?:,[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4}){0,4}")
 _MARK_SYM = re.compile(r"(?:\\\*){1,3}|[†‡§]{1,3}")

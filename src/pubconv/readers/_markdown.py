@@ -54,8 +54,8 @@ _FOOTNOTE_REF = re.compile(r"\[\^[^\s\]]{1,200}+\]")
 _DEFINITION = re.compile(r"^\s*+\[\^([^\]]{1,200}+)\]:")
 _ALIGN = re.compile(r"text-align:(\w++)")
 _HTML_COMMENT = re.compile(r"^<!--.*-->$", re.S)
-#: ``{#id}`` at the end of a heading or caption (Pandoc's attribute syntax, the id only).
-_TRAILING_ID = re.compile(r"\s*\{#([A-Za-z][\w:.-]{0,100})\}\s*$")
+#: The id of a ``{#id}`` at the end of a heading or caption (Pandoc's attribute syntax, the id only).
+_ID = re.compile(r"[A-Za-z][\w:.-]{0,100}")
 _TABLE_CAPTION = re.compile(r"^(?:Table)?:\s+")
 _DASHES = re.compile(r"(?<!-)---(?!-)|(?<!-)--(?!-)|\.\.\.")
 _DASH_FOR = {"---": "\u2014", "--": "\u2013", "...": "\u2026"}
@@ -526,15 +526,16 @@ class MarkdownBuilder:
         """Remove a trailing ``{#id}`` from ``el``'s text and set it as ``el``'s id."""
         last = el[-1] if len(el) else None
         text = (last.tail if last is not None else el.text) or ""
-        m = _TRAILING_ID.search(text)
-        if m is None:
+        stripped = text.rstrip()  # string methods, not a search from every position: linear on any input
+        start = stripped.rfind("{#")
+        if not stripped.endswith("}") or start < 0 or not _ID.fullmatch(stripped, start + 2, len(stripped) - 1):
             return None
-        rest = text[: m.start()] or None
+        rest = stripped[:start].rstrip() or None
         if last is not None:
             last.tail = rest
         else:
             el.text = rest
-        el.set("id", smart_id(m.group(1)))
+        el.set("id", smart_id(stripped[start + 2:-1]))
         return el.get("id")
 
     def _plain(self, node: SyntaxTreeNode) -> str:

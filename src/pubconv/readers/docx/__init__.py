@@ -41,7 +41,8 @@ _META_ORDER = ("series", "title", "subtitle", "authors", "author-notes", "date",
                "license", "keywords", "abstract")
 #: a reference list headed by a plain paragraph ends at the next heading of any level
 _PARAGRAPH_LEVEL = 99
-_SPLIT_AUTHORS = re.compile(r"\s*(?:,|;|&|\band\b)\s*")
+# a separator only starts where a run of spaces starts (possessive runs): linear on any input
+_SPLIT_AUTHORS = re.compile(r"(?<!\s)\s*+(?:,|;|&|\band\b)\s*+")
 
 
 def sidecar(path: str | Path) -> Path | None:
