@@ -8,8 +8,10 @@ in a temporary worktree (``git worktree add /tmp/pre 8239c2f``), with
 machine and library versions recorded in ``RECORDED_WITH``; the reorganised
 tree gave the same hashes then.
 
-They pin today's output.  Changed by the merge of issue 18 (the EPUB: claims, page list, cover,
-imprint; the PDF and EPUB: a reference whose URL is its DOI prints it once, not twice).  A deliberate change of the output (a writer, the
+They pin today's output.  Re-recorded on 2026-12-02 after the round that followed the reorganisation
+changed the outputs on purpose (issues 13, 15-20: header fields and affiliations, deposit metadata and
+tagged references, typesetting, imprint and XMP, tagged-PDF structure, EPUB claims, page list and cover,
+numbered figures and smart punctuation), with the same command.  A deliberate change of the output (a writer, the
 theme, the reader) must update them in the same commit, with the reason in its
 message; an unexplained difference is a regression.  On a machine whose
 libraries or fonts differ from the recorded ones the bytes legitimately
@@ -31,16 +33,16 @@ EPOCH = "1700000000"
 
 HASHES = {
     "sample": {
-        "pdf": "1e9c30ee4d7c60d1a0ffd2c751ae7d9151d8d56daf1ff8576eb83885f8205913",
-        "epub": "9d297bbff01705f3918f3e37815bf5ef12734564be4c5a56de6f8c8d3cd0ab99",
-        "jats": "f686d90fd60108595904814e20719dc163ca23a6c7a2d84ed52d5c3d223cb7a1",
-        "xml": "50739d82c4e327977aee8d5a3d384d4d9c659cd24252a6f6a74bc61981d20bcd",
+        "pdf": "588f3426d4f360ad9de03c048d7d5c7d8d0ed6508f065649dd9eaefa59f111b4",
+        "epub": "c7652fea9cdf9f2dc180948a69f27405e332001326bd61282e39215f6a3b4867",
+        "jats": "fe7d3cc2b25a544a15570ae57b927eeafae4ed6260d91e946b42ab87fedc65a2",
+        "xml": "959bfe6e9fadcdc7901a62005d66af054f98122ba2922dc4150cecee398ab805",
     },
     "seed": {
-        "pdf": "ea3a62598c7f66c51ab022a149e96b4dc00303eea757219672eb8806a10b0318",
-        "epub": "96d36567b8d5b3dfa6a665b9f2b15236a613e8e9a06a3568895893476345b8df",
-        "jats": "01bfc7bdcc9ad225c1fe711a5a6d7270d897ba4aacdea279a52275544525a509",
-        "xml": "ad9c1e558067a66710d1244dfb67c81d2f2419f5ad6a8fe11759242a86405178",
+        "pdf": "d7e2d5de7656062e2ca240bed789da62f0a711e9080579c9a5d414c971aacda3",
+        "epub": "f16cd0c27eb9e6d2d747e0269a3231c3e836a2fa04cb87ece1fdd6eeb85c43db",
+        "jats": "c8d1f76c34101221661081ee6e3611456f18aacfb582067edd1ad7c7b15fbbc6",
+        "xml": "99e1cc8ecfe59e396fab876775a95d5d1c90e01475b59b064bb02a7baa42a459",
     },
 }
 
@@ -50,9 +52,11 @@ RECORDED_WITH = {
                   "cssselect2": "0.10.1", "fonttools": "4.68.0", "pyphen": "0.18.1", "pillow": "13.0.0",
                   "ebooklib": "0.20", "lxml": "6.1.3", "jinja2": "3.1.6", "markupsafe": "3.0.4",
                   "markdown-it-py": "4.3.0", "mdit-py-plugins": "0.7.0", "pyyaml": "6.0.4"},
-    "families": ("TeX Gyre Pagella", "Palatino Linotype", "Palatino", "URW Palladio L", "DejaVu Serif", "serif",
-                 "DejaVu Sans Mono", "monospace"),
-    "fonts": "fa9228f8feca62a06e47b515d0aa0c6f0d63d3682f70d47ed2230f4b6c7021ea",
+    "families": ('monospace', 'TeX Gyre Pagella', 'Palatino Linotype', 'Palatino', 'URW Palladio L', 'Noto Serif',
+                 'Noto Serif Devanagari', 'Noto Serif Bengali', 'Noto Serif Sinhala', 'Noto Serif Tamil',
+                 'Noto Serif Thai', 'Noto Serif Hebrew', 'Noto Naskh Arabic', 'Noto Serif CJK SC', 'DejaVu Serif',
+                 'serif', 'DejaVu Sans Mono', 'Noto Nastaliq Urdu'),
+    "fonts": "ad782bcb9a277ebcc814d7080ad68754ebb94e991df35e85417f82c7b732c4cd",
 }
 
 

@@ -12,7 +12,10 @@ import re
 
 from lxml import etree
 
-SVG_NS = "http://www.w3.org/2000/svg"
+from .document import safe_parser
+from .namespaces import SVG
+
+SVG_NS = SVG
 #: Elements removed with everything inside them.
 _DROP = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener", "audio", "video",
          "animate", "set", "animatemotion", "animatetransform", "animatecolor"}
@@ -28,8 +31,7 @@ def sanitize(data: bytes) -> tuple[bytes, list[str]]:
     (anything but ``#id``, and ``data:image/...`` on ``<image>``), and any ``url(...)`` or
     ``@import`` that does not point inside the document.
     """
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                             remove_comments=True)
+    parser = safe_parser(remove_comments=True)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:

@@ -151,9 +151,16 @@ def page_style(options: WriteOptions, room: bool = True) -> str:
 MARKS_SLUG = "6mm"
 
 
-def _mm(length: str) -> float | None:
-    m = _ONE_LENGTH.match(length.strip())
-    return float(m.group(1)) * _MM[m.group(2)] if m else (0.0 if length.strip() == "0" else None)
+def _mm(length: str, width: float | None = None) -> float | None:
+    """A CSS length in mm; a percentage is of ``width`` (CSS page margins are percentages of the page width)."""
+    text = length.strip()
+    if text.endswith("%") and width is not None:
+        try:
+            return float(text[:-1]) * width / 100
+        except ValueError:
+            return None
+    m = _ONE_LENGTH.match(text)
+    return float(m.group(1)) * _MM[m.group(2)] if m else (0.0 if text == "0" else None)
 
 
 def _check_room(paper: str, size: str, css: str) -> None:
@@ -164,7 +171,7 @@ def _check_room(paper: str, size: str, css: str) -> None:
         width, height = (_mm(x) for x in size.split())
     top = right = bottom = left = 0.0
     for m in _PAGE_MARGIN.finditer(css):
-        parts = [_mm(x) for x in m.group(1).split()]
+        parts = [_mm(x, width) for x in m.group(1).split()]
         if not parts or None in parts or len(parts) > 4:
             continue
         t = parts[0]  # CSS shorthand: top [right [bottom [left]]]
