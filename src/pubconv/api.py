@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -141,19 +142,26 @@ def render(doc: Document, to: Iterable[str], options: WriteOptions, report: Repo
     if check_only:
         options = replace(options, page_list=False)
     out = {}
+    # PDF and EPUB render the same XHTML, and so report the same problems: each writer's diagnostics are
+    # passed on only beyond what an earlier writer already reported (a problem found 300 times by one
+    # writer is still 300 times, for the count that collapse() gives).
+    reported: Counter = Counter()
     # The PDF first: the EPUB's page list then reuses its layout (writers/pdf/pages.py).
     for name in sorted(to, key=lambda n: n != "pdf"):
         module = writer(name)
-        if check_only and hasattr(module, "check"):
-            module.check(doc, options, report)
-        else:
-            out[name] = module.write(doc, options, report)
+        mine = Collector()
+        try:
+            if check_only and hasattr(module, "check"):
+                module.check(doc, options, mine)
+            else:
+                out[name] = module.write(doc, options, mine)
+        finally:
+            counts = Counter(mine.items)
+            for d in mine.items:
+                if counts[d] > reported[d]:
+                    report(d)
+                    reported[d] += 1
     return {name: out[name] for name in to if name in out}
-
-
-def _unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    # PDF and EPUB render the same XHTML, and so report the same problem twice.
-    return list(dict.fromkeys(diagnostics))
 
 
 def convert(source: str | os.PathLike, to: Iterable[str] | str = DEFAULT_FORMATS, out_dir: str | os.PathLike = "out",
@@ -209,7 +217,7 @@ def _build(path: Path, to: list[str], form: str | None, options: Mapping[str, An
     opts = options_for(doc, cfg, options)
     opts = replace(opts, outputs={k: v for k, v in names.items() if k in ("pdf", "epub")} | dict(opts.outputs))
     data = render(doc, to, opts, found, check_only=check_only)
-    result = Result(path, data=data, diagnostics=collapse(_unique(found.items)), resources=document_resources(doc))
+    result = Result(path, data=data, diagnostics=collapse(found.items), resources=document_resources(doc))
     if strict and result.warnings:
         n = len(result.warnings)
         first = result.warnings[0]
