@@ -1,5 +1,6 @@
 """Feed every compiled pattern of the readers and transforms adversarial input (run by test_regex_linear.py).
 
+``--shard=K/N`` takes every N-th pattern from the K-th (the test runs one shard per CPU).
 Prints one line per pattern and input: ``<seconds> <pattern> <input>``, flushed before the
 search starts (``... start``) so that a pattern that never finishes is named by the last line.
 """
@@ -57,8 +58,10 @@ def main(argv: list[str]) -> None:
         for name, _ in patterns():
             print(name)
         return
-    for name, pat in patterns():
-        if only and only not in name:
+    shard = next((a.split("=", 1)[1] for a in argv if a.startswith("--shard=")), "0/1")
+    k, n = (int(x) for x in shard.split("/"))
+    for i, (name, pat) in enumerate(patterns()):
+        if (only and not only.startswith("--") and only not in name) or i % n != k:
             continue
         for label, text in cases:
             print(f"start {name} {label}", flush=True)
