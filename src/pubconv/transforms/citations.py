@@ -64,17 +64,23 @@ def link_citations(root: etree._Element, refs: list[etree._Element], report: Rep
         # No author-date reference list (a footnote-style document, or entries without an author and
         # year): "(London: Routledge, 2019)" in a note is not a citation to link, so nothing to report.
         return 0
+    return _each_text(root, lambda node, attr, parent: _link_text(node, attr, index, report, pos_of, parent=parent))
+
+
+def _each_text(root: etree._Element, link) -> int:
+    """Call ``link(node, "text"|"tail", parent)`` on every text of the body and abstract where a citation may
+    stand (not inside links, code or citations); returns the sum of what it returns (citations made)."""
     linked = 0
     scopes = [el for el in (root.find(q("body")), root.find(f"{q('meta')}/{q('abstract')}")) if el is not None]
     for scope in scopes:
         for el in list(scope.iter()):
             if not isinstance(el.tag, str) or el.tag in _SKIP_CITE_IN or _inside(el, _SKIP_CITE_IN):
                 continue
-            kids = list(el)  # before the text is linked: the new cites' tails were read with the text
-            linked += _link_text(el, "text", index, report, pos_of)
+            kids = list(el)  # before the text is linked: the new cites' tails are not to be read again
+            linked += link(el, "text", None)
             for child in kids:
                 if isinstance(child.tag, str):
-                    linked += _link_text(child, "tail", index, report, pos_of, parent=el)
+                    linked += link(child, "tail", el)
     return linked
 
 
@@ -225,18 +231,8 @@ def link_numeric(root: etree._Element, refs: list[etree._Element], report: Repor
         numbers[i] = ref.get("id")
     if not numbers:
         return 0
-    linked = 0
-    scopes = [el for el in (root.find(q("body")), root.find(f"{q('meta')}/{q('abstract')}")) if el is not None]
-    for scope in scopes:
-        for el in list(scope.iter()):
-            if not isinstance(el.tag, str) or el.tag in _SKIP_CITE_IN or _inside(el, _SKIP_CITE_IN):
-                continue
-            kids = list(el)  # before the text is linked: the new cites' tails are not to be read again
-            linked += _link_numbers(el, "text", numbers, report, pos_of(el))
-            for child in kids:
-                if isinstance(child.tag, str):
-                    linked += _link_numbers(child, "tail", numbers, report, pos_of(el))
-    return linked
+    return _each_text(root, lambda node, attr, parent: _link_numbers(
+        node, attr, numbers, report, pos_of(parent if parent is not None else node)))
 
 
 def _link_numbers(el, attr: str, numbers: dict[int, str], report: Report, pos) -> int:
