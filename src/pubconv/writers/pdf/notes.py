@@ -8,7 +8,8 @@ XHTML (``repair``, cutting notes with ``split``) and lays out again, until
 every note is whole and starts on the page of its call.  It reports
 ``footnote-moved`` for a note that stays after its call's page,
 ``weasyprint-fixes-off`` when the WeasyPrint fixes do not apply, and raises
-``footnote-overflow`` rather than print a PDF with text missing.
+``footnote-overflow`` rather than print a PDF with text missing.  Once the
+notes are right it lets ``floats`` move a figure that left a page half blank.
 
 WeasyPrint 70 lays out ``float: footnote`` notes but does not split one, and
 moves notes off their call's page (``docs/pdf.md``); ``weasyprint_fixes``
@@ -24,7 +25,7 @@ from weasyprint.urls import FatalURLFetchingError
 
 from ...document import Document
 from ...errors import PubconvError, Report, SourcePos, warn
-from . import weasyprint_fixes as _weasyprint_fixes
+from . import floats as _floats, weasyprint_fixes as _weasyprint_fixes
 from .fetch import SOURCE_URL, SafeFetcher
 from .placement import Layout, number_blocks
 from .problems import Problem, first_problem
@@ -51,8 +52,10 @@ def render_with_notes(doc: Document, html: str, css: str, fetcher: SafeFetcher, 
     """Lay ``html`` out until every footnote is whole and starts on the page of its call.
 
     ``css`` is the theme's stylesheet and the options' ``@page`` rule; the
-    footnote defaults and mechanics are added here.  Returns WeasyPrint's
-    rendered ``Document`` (to be written with ``write_pdf``).
+    footnote defaults and mechanics are added here.  Once the notes are right,
+    a figure pushed to the next page after a large gap is moved after the text
+    that fills it (``floats``).  Returns WeasyPrint's rendered ``Document`` (to be
+    written with ``write_pdf``).
     """
     tree = etree.fromstring(html.encode("utf-8"))
     number_blocks(tree)
@@ -80,6 +83,8 @@ def render_with_notes(doc: Document, html: str, css: str, fetcher: SafeFetcher, 
             rendered = polish(tree, notes, rendered, layout, accepted,
                               lambda: _render(tree, doc, stylesheet, fetcher, options),
                               lambda rendering: Layout.read(rendering))
+            rendered = _floats.settle(tree, notes, rendered, Layout.read(rendered), accepted,
+                                      lambda: _render(tree, doc, stylesheet, fetcher, options), Layout.read)
             _warn_moved(doc, notes, Layout.read(rendered), accepted, report)
             return rendered
     _give_up(doc, problem)

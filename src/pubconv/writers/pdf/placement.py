@@ -41,6 +41,13 @@ class PageInfo:
     body_line_height: float = 0.0
     body_bottom: float = 0.0  # the bottom of the last body line
     blocks: list[str] = field(default_factory=list)  # data-pdf-b of the body lines, in order
+    #: data-pdf-b -> (top of its first line, bottom of its last line) on this page
+    extents: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def floor(self, layout: "Layout") -> float:
+        """Where the body's room ends: the top of the page's note area, or the content box's bottom."""
+        area_top = min((layout.pieces[p].top for p in self.pieces), default=None)
+        return area_top - layout.area_overhead if area_top is not None else self.content_bottom
 
 
 @dataclass
@@ -83,7 +90,7 @@ class Layout:
             info.body_line_height = _body_line_height(box)
             info.body_bottom = max((b.position_y + b.height for b in box.children[0].descendants()
                                     if isinstance(b, boxes.LineBox)), default=top)
-            _line_blocks(box.children[0], None, info.blocks)
+            _line_blocks(box.children[0], None, info.blocks, info.extents)
             pages.append(info)
         return cls(pages, pieces, anchors, overhead, limit, runs)
 
@@ -112,16 +119,21 @@ def _piece(piece_id: str, page: int, box) -> Piece:
                  [text for _, text in real], height)
 
 
-def _line_blocks(box, current: str | None, out: list[str]) -> None:
+def _line_blocks(box, current: str | None, out: list[str], extents: dict[str, tuple[float, float]]) -> None:
     element = getattr(box, "element", None)
     if element is not None and element.get(BLOCK_ATTR) is not None:
         current = element.get(BLOCK_ATTR)
     if isinstance(box, boxes.LineBox):
-        if current is not None and (not out or out[-1] != current):
-            out.append(current)
+        if current is not None:
+            if not out or out[-1] != current:
+                out.append(current)
+            top, bottom = box.position_y, box.position_y + box.height
+            if current in extents:
+                top, bottom = min(top, extents[current][0]), max(bottom, extents[current][1])
+            extents[current] = (top, bottom)
         return
     for child in getattr(box, "children", ()):
-        _line_blocks(child, current, out)
+        _line_blocks(child, current, out, extents)
 
 
 def _body_line_height(page_box) -> float:
