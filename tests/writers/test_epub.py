@@ -655,3 +655,19 @@ def test_journal_issue_suffix_and_affiliations_in_the_epub(assert_valid):
     assert affs == ["1 Institute for Coastal Studies, Kiel, Germany", "2 University of Porto, Porto, Portugal"]
     calls = ["".join(s.itertext()) for s in page.iterfind(".//h:sup[@class='aff-call']", NS)]
     assert calls == ["1", "1,2", "2"]
+
+
+def test_the_title_page_gives_the_title_in_other_languages_with_their_language(tmp_path, assert_valid):
+    """Issue 19: ``title-translations`` on the EPUB's title page, with ``lang`` and ``xml:lang``."""
+    from test_pdf import TRANSLATED
+
+    (tmp_path / "t.md").write_text(TRANSLATED, encoding="utf-8")
+    data, found = build(read(tmp_path / "t.md"))
+    assert found.errors == []
+    assert_valid(data)
+    page = next(xml(body) for name, body in members(data).items()
+                if name.endswith(".xhtml") and b"trans-title" in body)
+    titles = [p for p in page.iter("{http://www.w3.org/1999/xhtml}p") if p.get("class") == "trans-title"]
+    assert [(p.get("lang"), p.get("{http://www.w3.org/XML/1998/namespace}lang"), "".join(p.itertext()))
+            for p in titles] == [("de", "de", "Niedrigwasser auf der „Donau“: Was die Dürre kostete"),
+                                 ("fr", "fr", "Les basses eaux du Danube?")]

@@ -467,3 +467,33 @@ def test_title_block_shows_the_journal_issue_and_a_title_note_without_a_literal_
     assert squeeze("Health Policy Review 9: 12–19") in first
     assert "[^" not in first and squeeze("two-tier hospital1") in first  # the title's note call
     check_notes(doc, data, tmp_path)
+
+
+TRANSLATED = '''---
+title: "Low water on the Danube"
+subtitle: "What the drought cost"
+title-translations:
+  de: {title: 'Niedrigwasser auf der "Donau"', subtitle: "Was die Dürre kostete"}
+  fr: "Les basses eaux du Danube?"
+lang: en
+---
+
+The text.
+'''
+
+
+def test_the_title_page_prints_the_title_in_other_languages_in_their_language(tmp_path):
+    """Issue 19: ``title-translations`` under the title, each with its language (quotes, hyphenation)."""
+    from pubconv.api import read
+    from pubconv.writers import xhtml
+
+    (tmp_path / "t.md").write_text(TRANSLATED, encoding="utf-8")
+    doc = read(tmp_path / "t.md")
+    first = " ".join(w[0] for w in words_by_page(write(doc), tmp_path)[0])
+    assert "Niedrigwasser auf der „Donau“: Was die Dürre kostete" in first
+    assert "Les basses eaux du Danube?" in first and "Danube?:" not in first
+    assert first.index("What the drought cost") < first.index("Niedrigwasser") < first.index("Les basses")
+    page = etree.fromstring(xhtml.render(doc, WriteOptions(), Collector(), target="pdf").encode())
+    langs = [(p.get("lang"), p.get("{http://www.w3.org/XML/1998/namespace}lang"))
+             for p in page.iter("{http://www.w3.org/1999/xhtml}p") if p.get("class") == "trans-title"]
+    assert langs == [("de", "de"), ("fr", "fr")]

@@ -122,3 +122,21 @@ def test_a_figure_moves_past_running_text_only():
     assert len(floats._text_after(section[0])) == 1
     section = _section('<figure data-pdf-b="1"/><p/><p class="pdf-break-before"/>')
     assert len(floats._text_after(section[0])) == 1
+
+
+def test_the_rule_costs_a_layout_only_when_a_figure_left_a_gap(monkeypatch):
+    from pubconv.writers.pdf import notes as _pdf_notes
+
+    layouts = []
+    render = _pdf_notes._render
+
+    def counting(*args, **kwargs):
+        layouts.append(1)
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(_pdf_notes, "_render", counting)
+    build(FLOATS)
+    assert len(layouts) == 2  # the layout that shows the gap, and the one with the figure moved
+    layouts.clear()
+    build(ROOT / "fixtures" / "authoring" / "figures-tables" / "figures-tables.md")
+    assert len(layouts) == 1  # its figure and table leave no gap: nothing to try

@@ -142,8 +142,10 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
     if not isinstance(smart, bool):
         raise PubconvError("'smart' must be true or false", pos("smart"), "bad-front-matter")
 
-    def markdown(first_line: int = 1) -> MarkdownBuilder:
-        return MarkdownBuilder(path, report, first_line=first_line, extended=True, lang=doc_lang, smart=smart)
+    def markdown(first_line: int = 1, lang: str | None = None) -> MarkdownBuilder:
+        """A Markdown reader for front-matter text; ``lang``: text in another language (its quotes)."""
+        return MarkdownBuilder(path, report, first_line=first_line, extended=True, lang=lang or doc_lang,
+                               smart=smart)
 
     builder = markdown()
     meta = E("meta")
@@ -494,7 +496,7 @@ def _translations(value, pos, line: int | None, markdown) -> "etree._Element | N
                 or not str(entry.get("title") or "").strip():
             raise PubconvError(f"'title-translations' for {lang}: a title, or a mapping with title (and subtitle, "
                                "abstract)", pos("title-translations"), "bad-front-matter")
-        builder = markdown(line or 1)
+        builder = markdown(line or 1, lang)
         tr = E("translation", line=line)
         tr.set(LANG, lang)
         tr.append(builder.inline(str(entry["title"]), E("title")))

@@ -260,6 +260,7 @@ class _Renderer:
         license_el = meta.find("p:license", namespaces=_P)
         title = self.inline_markup(meta.find("p:title", namespaces=_P))
         subtitle = self.inline_markup(meta.find("p:subtitle", namespaces=_P))
+        translations = self.translations(meta)
         title_notes = self.fragment(self.flush_notes)  # EPUB asides called in the title
         doi = _t(meta, "p:doi")
         return {
@@ -275,6 +276,7 @@ class _Renderer:
             "title": title,
             "subtitle": subtitle,
             "title_notes": title_notes,
+            "translations": translations,
             "subtitle_text": " ".join(text_of(meta.find("p:subtitle", namespaces=_P)).split()),
             "authors": authors,
             "author_notes": list(author_notes.values()),
@@ -299,6 +301,24 @@ class _Renderer:
             "body": self.fragment(lambda box: self.body(doc.find("p:body"), box)),
             "references": self.fragment(lambda box: self.references(doc.find("p:references"), box)),
         }
+
+    def translations(self, meta: etree._Element) -> list[dict]:
+        """The title and subtitle in other languages (``title-translations``), each set in its language.
+
+        Quotes are made by the translation's language, and the template puts
+        ``lang`` and ``xml:lang`` on it (the PDF's hyphenation, screen readers).
+        """
+        out = []
+        for tr in meta.iterfind("p:translations/p:translation", namespaces=_P):
+            lang, self.lang = self.lang, tr.get(LANG) or self.lang
+            try:
+                title = tr.find("p:title", namespaces=_P)
+                out.append({"lang": self.lang, "title": self.inline_markup(title),
+                            "subtitle": self.inline_markup(tr.find("p:subtitle", namespaces=_P)),
+                            "sep": "" if text_of(title).rstrip()[-1:] in tuple("?!:.") else ":"})
+            finally:
+                self.lang = lang
+        return out
 
     # -------------------------------------------------------- body and blocks
 
