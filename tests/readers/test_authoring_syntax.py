@@ -210,16 +210,40 @@ def test_kitchen_sink_pdf_prints_numbers_captions_and_resolved_references(kitche
 # ---------------------------------------------------------------- validation feedback
 
 
-def test_an_orcid_with_a_wrong_check_digit_is_an_error_at_the_authors_key():
+def test_an_orcid_with_a_wrong_check_digit_is_an_error_at_the_orcid_itself():
     with pytest.raises(PubconvError) as info:
-        read("x\n", front="title: T\nauthors:\n  - name: Ann Author\n    orcid: 0000-0002-1825-0098")
-    assert info.value.code == "bad-orcid" and "check digit" in str(info.value) and info.value.pos.line == 3
+        read("x\n", front="title: T\nauthors:\n  - name: Ann Author\n  - name: Ben Writer\n"
+                          "    orcid: 0000-0002-1825-0098")
+    assert info.value.code == "bad-orcid" and "check digit" in str(info.value)
+    assert (info.value.pos.line, info.value.pos.column) == (6, 12)  # the value, not the 'authors:' line
 
 
-def test_a_bad_email_names_the_field():
+def test_a_bad_email_names_the_field_at_its_line():
     with pytest.raises(PubconvError) as info:
         read("x\n", front="title: T\nauthors:\n  - name: Ann Author\n    email: ann.example.org")
     assert "'email'" in str(info.value) and info.value.code == "bad-front-matter"
+    assert (info.value.pos.line, info.value.pos.column) == (5, 12)
+
+
+@pytest.mark.parametrize("front, line, col", [
+    # every nested front-matter value is reported where it is written (the YAML node's position)
+    ("authors:\n  - Ann Author\n  - {name: Ben Writer, mail: b@x.org}", 5, 30),  # an unknown author key
+    ("authors:\n  - name: Ann\n    affiliation:\n      - Uni\n      - {a: 1}", 7, 9),  # a list of affiliations
+    ("authors:\n  name: Ann\n  orcid: 0000-0002-1825-0098", 5, 10),  # one author, not a list
+    ("funding:\n  - EU\n  - funder: X\n    funder-id: 12.34/x", 6, 16),
+    ("funding:\n  - EU\n  - {funder: X, grant: 1}", 5, 24),
+    ("title-translations:\n  de: Titel\n  xx_1: Titre", 5, 9),
+    ("title-translations:\n  de: [a, b]", 4, 7),
+    ("publisher:\n  name: P\n  town: V", 5, 9),
+    ("license: {name: CC BY, link: x}", 3, 30),
+    ("keywords:\n  - a\n  - [b]", 5, 5),
+    ("source:\n  journal: J\n  page: 3", 5, 9),
+])
+def test_a_nested_front_matter_error_points_at_the_value(front, line, col):
+    with pytest.raises(PubconvError) as info:
+        read("x\n", front="title: T\n" + front)
+    assert info.value.code in ("bad-front-matter", "bad-orcid")
+    assert (info.value.pos.line, info.value.pos.column) == (line, col), str(info.value)
 
 
 @pytest.mark.parametrize("written", ["https://doi.org/10.5555/x.1", "doi:10.5555/x.1", "DOI: 10.5555/x.1",

@@ -124,13 +124,20 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
                            "bad-front-matter")
     m = FRONT_MATTER.match(text)
     fm_text = m.group(1) or "" if m else ""
-    data = _load_yaml(fm_text, path)
+    places: dict[tuple, tuple[int, int]] = {}
+    data = _load_yaml(fm_text, path, places)
     fm_lines = text[: m.end()].count("\n") if m else 0
     # Blank out the front matter so markdown-it's line numbers are the file's.
     body_text = "\n" * fm_lines + text[m.end():] if m else text
     key_line = _key_lines(fm_text)
 
-    def pos(key: str) -> SourcePos:
+    def pos(key: str, *inner) -> SourcePos:
+        """Where ``key`` was written; with ``inner`` (keys, list indexes), the nested value itself
+        (or the nearest enclosing value that was written)."""
+        for depth in range(len(inner), 0, -1):
+            found = places.get((key, *inner[:depth]))
+            if found:
+                return SourcePos(path, *found)
         return SourcePos(path, key_line.get(key, 1))
 
     unknown = sorted(set(data) - KEYS)
@@ -183,8 +190,8 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
     if publisher is not None:
         if isinstance(publisher, dict):
             _known(publisher, {"name", "place"}, "publisher", pos)
-            name, place = (_string(publisher[k], "publisher", pos) if publisher.get(k) is not None else None
-                           for k in ("name", "place"))
+            name, place = (_string(publisher[k], "publisher", pos, ("publisher", k))
+                           if publisher.get(k) is not None else None for k in ("name", "place"))
         else:
             name, place = _string(publisher, "publisher", pos), None
         if name:
@@ -197,8 +204,10 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
     lic = data.get("license", data.get("licence"))
     if lic is not None:
         if isinstance(lic, dict):
-            _known(lic, {"name", "url"}, "license", pos)
-            name, url = (_string(lic[k], "license", pos) if lic.get(k) is not None else None for k in ("name", "url"))
+            lic_key = "license" if "license" in data else "licence"
+            _known(lic, {"name", "url"}, lic_key, pos)
+            name, url = (_string(lic[k], lic_key, pos, (lic_key, k)) if lic.get(k) is not None else None
+                         for k in ("name", "url"))
             if not (name or url):
                 raise PubconvError("'license' needs a name or a url", pos("license"), "bad-front-matter")
             meta.append(metadata.license(name, url))
@@ -210,8 +219,8 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
             keywords = [k.strip() for k in keywords.split(",")]
         if not isinstance(keywords, list):
             raise PubconvError("'keywords' must be a list", pos("keywords"), "bad-front-matter")
-        kws = [E("keyword", _string(k, "keywords", pos)) for k in keywords
-               if k is not None and _string(k, "keywords", pos).strip()]
+        kws = [E("keyword", _string(k, "keywords", pos, ("keywords", j))) for j, k in enumerate(keywords)
+               if k is not None and _string(k, "keywords", pos, ("keywords", j)).strip()]
         if kws:
             meta.append(E("keywords", *kws))
     if data.get("abstract") is not None:
@@ -242,8 +251,9 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
     source = data.get("source")
     if source is not None:
         if not isinstance(source, dict) or set(map(str, source)) - set(SOURCE_KEYS):
-            raise PubconvError(f"'source' must be a mapping with the keys {', '.join(SOURCE_KEYS)}", pos("source"),
-                               "bad-front-matter")
+            wrong = sorted(set(map(str, source)) - set(SOURCE_KEYS)) if isinstance(source, dict) else []
+            raise PubconvError(f"'source' must be a mapping with the keys {', '.join(SOURCE_KEYS)}",
+                               pos("source", *wrong[:1]), "bad-front-matter")
         parts = [E(k, str(source[k]).strip()) for k in SOURCE_KEYS if source.get(k) is not None
                  and str(source[k]).strip()]
         if parts:
@@ -282,8 +292,10 @@ def read(text: str, path: str, report: Report, base_dir: Path, lang: str = "en")
     return doc
 
 
-def _load_yaml(text: str, path: str) -> dict:
+def _load_yaml(text: str, path: str, places: dict | None = None) -> dict:
     """The front matter as a mapping; every way YAML can hurt is refused with ``bad-yaml`` and its line.
+
+    ``places``, if given, is filled with where each value was written (:func:`_places`).
 
     Refused: aliases and anchors (``&a`` / ``*a``: a few hundred bytes of them expand to gigabytes),
     duplicate keys (YAML's last-one-wins silently loses the first), characters XML cannot carry
@@ -315,6 +327,8 @@ def _load_yaml(text: str, path: str) -> dict:
         try:
             node = loader.get_single_node()
             _check_nodes(node, fail)
+            if places is not None and node is not None:
+                places.update(_places(node))
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -362,6 +376,25 @@ def _check_nodes(node, fail) -> None:
             stack.extend(n.value)
 
 
+def _places(node) -> dict[tuple, tuple[int, int]]:
+    """Where each value of the front matter was written: its path (keys as text, list indexes) -> (line, column).
+
+    Lines count from the file's first line (the ``---``), columns from 1, so that an
+    error in a nested value (an author's ORCID, a funder's id) points at the value itself.
+    """
+    out: dict[tuple, tuple[int, int]] = {}
+    stack = [((), node)]
+    while stack:
+        path, n = stack.pop()
+        out[path] = (n.start_mark.line + 2, n.start_mark.column + 1)
+        if isinstance(n, yaml.MappingNode):
+            stack.extend(((*path, str(key.value)), value) for key, value in n.value
+                         if isinstance(key, yaml.ScalarNode))
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(((*path, i), value) for i, value in enumerate(n.value))
+    return out
+
+
 def _key_lines(fm_text: str) -> dict[str, int]:
     lines = {}
     for i, line in enumerate(fm_text.splitlines()):
@@ -371,18 +404,19 @@ def _key_lines(fm_text: str) -> dict[str, int]:
     return lines
 
 
-def _string(value, key: str, pos, where: str | None = None) -> str:
-    """A scalar front matter value as text; ``where`` is the top-level key whose line is reported."""
+def _string(value, key: str, pos, where: str | tuple | None = None) -> str:
+    """A scalar front matter value as text; ``where`` is the top-level key, or the path of a nested value, reported."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float, dt.date)):
-        raise PubconvError(f"'{key}' must be text, not {type(value).__name__}", pos(where or key), "bad-front-matter")
+        at = pos(*where) if isinstance(where, tuple) else pos(where or key)
+        raise PubconvError(f"'{key}' must be text, not {type(value).__name__}", at, "bad-front-matter")
     return str(value)
 
 
 def _known(mapping: dict, keys: set, key: str, pos) -> None:
     unknown = sorted(set(map(str, mapping)) - keys)
     if unknown:
-        raise PubconvError(f"unknown key {unknown[0]!r} in '{key}' (known: {', '.join(sorted(keys))})", pos(key),
-                           "bad-front-matter")
+        raise PubconvError(f"unknown key {unknown[0]!r} in '{key}' (known: {', '.join(sorted(keys))})",
+                           pos(key, unknown[0]), "bad-front-matter")
 
 
 def _date(value, pos: SourcePos, line: int | None):
@@ -405,6 +439,7 @@ def _date(value, pos: SourcePos, line: int | None):
 def _authors(value, pos, line, path, report, affs: dict):
     if value is None:
         return [], []
+    listed = isinstance(value, list)
     if isinstance(value, (str, dict)):
         value = [value]
     if not isinstance(value, list):
@@ -412,20 +447,21 @@ def _authors(value, pos, line, path, report, affs: dict):
                            pos("authors"), "bad-front-matter")
     authors, notes = [], []
     for i, item in enumerate(value, 1):
+        at = ("authors", i - 1) if listed else ("authors",)  # the path of this author's values
         if isinstance(item, str):
             item = {"name": item}
         if not isinstance(item, dict):
             raise PubconvError(f"author {i} must be a name or a mapping, not {type(item).__name__}",
-                               pos("authors"), "bad-front-matter")
+                               pos(*at), "bad-front-matter")
         unknown = sorted(set(map(str, item)) - AUTHOR_KEYS)
         if unknown:
             raise PubconvError(f"unknown author key {unknown[0]!r} (known: {', '.join(sorted(AUTHOR_KEYS))})",
-                               pos("authors"), "bad-front-matter")
+                               pos(*at, unknown[0]), "bad-front-matter")
         given, family, suffix = item.get("given"), item.get("family"), item.get("suffix")
         if family is None:
             name = item.get("name")
             if not isinstance(name, str) or not name.strip():
-                raise PubconvError(f"author {i} has no name", pos("authors"), "bad-front-matter")
+                raise PubconvError(f"author {i} has no name", pos(*at, "name"), "bad-front-matter")
             given, family, printed = _common.split_name_suffix(name.strip())
             suffix = suffix or printed
         elif suffix is None and str(family).split() and str(family).split()[-1].lower() in _common.SUFFIXES \
@@ -433,21 +469,23 @@ def _authors(value, pos, line, path, report, affs: dict):
             _, family, suffix = _common.split_name_suffix(str(family))
         orcid = None
         if item.get("orcid") is not None:
-            orcid = _common.normalize_orcid(_string(item["orcid"], "orcid", pos, "authors"))
-            where = SourcePos(path, line) if line else pos("authors")
+            orcid = _common.normalize_orcid(_string(item["orcid"], "orcid", pos, (*at, "orcid")))
             if orcid is None:
-                raise PubconvError(f"author {i}: not an ORCID iD: {item['orcid']!r}", where, "bad-front-matter")
+                raise PubconvError(f"author {i}: not an ORCID iD: {item['orcid']!r}", pos(*at, "orcid"),
+                                   "bad-front-matter")
             if orcid[-1] != _common.orcid_check_digit(orcid):
                 raise PubconvError(f"author {i}: the ORCID iD {orcid} has a wrong check digit (a typo? the first "
-                                   f"15 digits call for {_common.orcid_check_digit(orcid)})", where, "bad-orcid")
+                                   f"15 digits call for {_common.orcid_check_digit(orcid)})", pos(*at, "orcid"),
+                                   "bad-orcid")
         email = item.get("email")
-        if email is not None and not _EMAIL.match(_string(email, "email", pos, "authors")):
-            raise PubconvError(f"author {i}: 'email' is not an e-mail address: {email!r}",
-                               SourcePos(path, line) if line else pos("authors"), "bad-front-matter")
-        aff_list = item.get("affiliations", item.get("affiliation")) or []
-        if not isinstance(aff_list, list):
-            aff_list = [aff_list]
-        aff_list = [_string(a, "affiliation", pos, "authors") for a in aff_list if a is not None]
+        if email is not None and not _EMAIL.match(_string(email, "email", pos, (*at, "email"))):
+            raise PubconvError(f"author {i}: 'email' is not an e-mail address: {email!r}", pos(*at, "email"),
+                               "bad-front-matter")
+        aff_key = "affiliations" if "affiliations" in item else "affiliation"
+        aff_value = item.get(aff_key) or []
+        listed_affs = isinstance(aff_value, list)
+        aff_list = [_string(a, "affiliation", pos, (*at, aff_key, j) if listed_affs else (*at, aff_key))
+                    for j, a in enumerate(aff_value if listed_affs else [aff_value]) if a is not None]
         aff_ids = []
         for text in aff_list:
             text = " ".join(str(text).split())
@@ -457,17 +495,18 @@ def _authors(value, pos, line, path, report, affs: dict):
                 aff_ids.append(affs[text].get("id"))
         bio = None
         if item.get("bio"):
-            bio = MarkdownBuilder(path, report, first_line=line or 1).blocks(_string(item["bio"], "bio", pos, "authors"))
+            bio = MarkdownBuilder(path, report, first_line=line or 1).blocks(_string(item["bio"], "bio", pos, (*at, "bio")))
         note_id = None
         if item.get("note"):
             note_id = f"an-{len(notes) + 1}"
             blocks = MarkdownBuilder(path, report, first_line=line or 1).blocks(
-                _string(item["note"], "note", pos, "authors"))
+                _string(item["note"], "note", pos, (*at, "note")))
             notes.append(E("author-note", *blocks, id=note_id, symbol="*" * (len(notes) + 1), line=line))
         authors.append(_common.author_element(
-            i, _string(given, "given", pos, "authors") if given else None, _string(family, "family", pos, "authors"),
+            i, _string(given, "given", pos, (*at, "given")) if given else None,
+            _string(family, "family", pos, (*at, "family")),
             line, orcid=orcid,
-            email=_string(item["email"], "email", pos, "authors") if item.get("email") else None,
+            email=_string(item["email"], "email", pos, (*at, "email")) if item.get("email") else None,
             bio=bio, bio_line=line if bio else None, notes=note_id, suffix=str(suffix) if suffix else None))
         if aff_ids:
             authors[-1].set("affs", " ".join(dict.fromkeys(aff_ids)))
@@ -485,17 +524,17 @@ def _translations(value, pos, line: int | None, markdown) -> "etree._Element | N
         raise PubconvError("'title-translations' must map languages to titles, e.g. {de: \"Titel\"}",
                            pos("title-translations"), "bad-front-matter")
     out = E("translations")
-    for lang, entry in value.items():
-        lang = str(lang).strip()
+    for written, entry in value.items():
+        lang = str(written).strip()
         if not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,3}", lang):
             raise PubconvError(f"'title-translations': {lang!r} is not a language tag (de, fr, pt-BR...)",
-                               pos("title-translations"), "bad-front-matter")
+                               pos("title-translations", str(written)), "bad-front-matter")
         if isinstance(entry, str):
             entry = {"title": entry}
         if not isinstance(entry, dict) or set(map(str, entry)) - {"title", "subtitle", "abstract"} \
                 or not str(entry.get("title") or "").strip():
             raise PubconvError(f"'title-translations' for {lang}: a title, or a mapping with title (and subtitle, "
-                               "abstract)", pos("title-translations"), "bad-front-matter")
+                               "abstract)", pos("title-translations", str(written)), "bad-front-matter")
         builder = markdown(line or 1, lang)
         tr = E("translation", line=line)
         tr.set(LANG, lang)
@@ -514,22 +553,26 @@ def _funding(value, statement, pos, key_line) -> "etree._Element | None":
     """``funding``: a list of funder names or ``{funder, funder-id, award}`` mappings; ``funding-statement``."""
     if value is None and statement is None:
         return None
-    if value is not None and not isinstance(value, list):
+    listed = isinstance(value, list)
+    if value is not None and not listed:
         value = [value]
     awards = []
     for i, item in enumerate(value or [], 1):
+        at = ("funding", i - 1) if listed else ("funding",)  # the path of this funder's values
         if isinstance(item, str):
             item = {"funder": item}
         if not isinstance(item, dict) or set(map(str, item)) - {"funder", "funder-id", "award"} \
                 or not str(item.get("funder") or "").strip():
+            wrong = sorted(set(map(str, item)) - {"funder", "funder-id", "award"}) if isinstance(item, dict) else []
             raise PubconvError(f"funding {i}: a funder name, or a mapping with funder (and funder-id, award)",
-                               pos("funding"), "bad-front-matter")
+                               pos(*at, *wrong[:1]), "bad-front-matter")
         funder_id = None
         if item.get("funder-id") is not None:
             m = _FUNDER_DOI.match(str(item["funder-id"]).strip())
             if m is None:
                 raise PubconvError(f"funding {i}: funder-id must be the funder's Open Funder Registry DOI "
-                                   f"(10.13039/...), not {item['funder-id']!r}", pos("funding"), "bad-front-matter")
+                                   f"(10.13039/...), not {item['funder-id']!r}", pos(*at, "funder-id"),
+                                   "bad-front-matter")
             funder_id = m.group(1)
         awards.append(E("award", E("funder", " ".join(str(item["funder"]).split())),
                         E("funder-id", funder_id) if funder_id else None,
