@@ -251,3 +251,16 @@ def test_a_nested_front_matter_error_points_at_the_value(front, line, col):
 def test_a_doi_in_any_common_form_is_stored_bare(written):
     doc = read("x\n", front=f"title: T\ndoi: \"{written}\"")
     assert doc.find("p:meta/p:doi").text == "10.5555/x.1"
+
+
+def test_a_note_call_in_the_subtitle_is_not_silent():
+    found = Collector()
+    doc = read("x\n\n[^s]: The note.\n", front='title: T\nsubtitle: "Sub[^s]"', found=found)
+    assert text_of(doc.find("p:meta/p:subtitle")) == "Sub[^s]"  # printed as written...
+    assert [(d.code, d.pos.line) for d in found.items if d.code == "subtitle-note"] == [("subtitle-note", 3)]
+
+
+def test_a_call_in_the_title_without_a_note_is_not_silent():
+    found = Collector()
+    read("x\n", front='title: "T[^1]"', found=found)
+    assert [(d.code, d.pos.line) for d in found.items] == [("missing-note", 2)]

@@ -215,9 +215,13 @@ def assemble(meta: etree._Element, body: Body, *, path: str, src_file: str, form
         root.append(body.references)
     elif body.references is not None:
         warn(report, "empty-references", "the reference list has no entries", doc.pos(body.references))
-    for el in root.iter(q("p"), q("heading"), q("cell"), q("text")):
+    for el in root.iter(q("p"), q("heading"), q("cell"), q("text"), q("title"), q("subtitle")):
         for label in undefined_calls("".join(t for t in _own_text(el))):
-            warn(report, "missing-note", f"footnote call [^{label}] has no footnote", doc.pos(el))
+            if el.tag == q("subtitle"):  # a subtitle holds no notes: printed as written
+                warn(report, "subtitle-note", f"a footnote call in the subtitle is not supported: [^{label}] is "
+                     "printed as written (call the note from the title or the text)", doc.pos(el))
+            else:
+                warn(report, "missing-note", f"footnote call [^{label}] has no footnote", doc.pos(el))
     return doc
 
 
