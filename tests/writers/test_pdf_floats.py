@@ -3,6 +3,7 @@
 ``fixtures/pdf/floats/floats.md`` puts a tall figure where WeasyPrint alone pushes it to the next page and
 leaves the foot of the page before it blank; the float rule moves it after the text that fills the gap.
 Read back from the PDF: the gap, the caption and the reference; the EPUB keeps the order written.
+``table.md`` is the same with a captioned table, whose caption WeasyPrint left alone at the page foot.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from pdf_reading import check_notes, words_by_page
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOATS = ROOT / "fixtures" / "pdf" / "floats" / "floats.md"
+TABLE = ROOT / "fixtures" / "pdf" / "floats" / "table.md"  # the same text with a captioned table
 _H = "{http://www.w3.org/1999/xhtml}"
 CAPTION = "Figure 1. Water levels at five gauges on the Danube, August 2022."
 
@@ -140,3 +142,23 @@ def test_the_rule_costs_a_layout_only_when_a_figure_left_a_gap(monkeypatch):
     layouts.clear()
     build(ROOT / "fixtures" / "authoring" / "figures-tables" / "figures-tables.md")
     assert len(layouts) == 1  # its figure and table leave no gap: nothing to try
+
+
+def _build_without_the_rule(path: Path) -> bytes:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(floats, "GAP_LINES", 10 ** 6)
+        return build(path)
+
+
+def test_a_table_caption_stays_with_its_table_and_the_table_floats_too(tmp_path):
+    caption = "Table 1. Water levels at the gauges, August 2022."
+    for data, moved in ((_build_without_the_rule(TABLE), False), (build(TABLE), True)):
+        pages = words_by_page(data, tmp_path)
+        text = [" ".join(w[0] for w in page) for page in pages]
+        at = next(i for i, t in enumerate(text) if caption in t)
+        assert "Gauge 1 107" in text[at]  # the caption is never left alone at a page foot (print.css)
+        if moved:
+            assert blank_before(pages, at - 1) < 2 * line_height(pages)
+            assert next(i for i, t in enumerate(text) if "are shown in Table 1;" in t) <= at
+        else:
+            assert blank_before(pages, at - 1) > 10 * line_height(pages)
