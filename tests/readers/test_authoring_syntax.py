@@ -186,10 +186,23 @@ def test_kitchen_sink_jats_is_dtd_valid_with_labels_and_xrefs(kitchen_sink):
     assert sorted(set(root.xpath("//xref/@ref-type"))) == ["fig", "fn", "sec", "table"]
     assert root.xpath("//named-content[@content-type='foreign-language']/@xml:lang") == ["fr"]
     assert root.xpath("count(//def-list/def-item)") == 2 and root.xpath("count(//strike)") == 1
+    assert root.xpath("//trans-title-group/@xml:lang") == ["de"]
+    assert root.xpath("string(//trans-title-group/trans-title)") == "Die „verlorene“ Fracht zählen"
+    assert root.xpath("//funding-group/award-group/award-id/text()") == ["101003590"]
 
 
 def test_kitchen_sink_epub_is_valid(kitchen_sink, assert_valid):
+    import zipfile
+    from io import BytesIO
+
+    from lxml import etree
+
     assert_valid(kitchen_sink.data["epub"])
+    with zipfile.ZipFile(BytesIO(kitchen_sink.data["epub"])) as z:
+        page = etree.fromstring(z.read("EPUB/content.xhtml"))
+    translated = page.xpath("//*[@class='trans-title']")
+    assert [(el.get("lang"), el.get("{http://www.w3.org/XML/1998/namespace}lang")) for el in translated] == \
+        [("de", "de")]
 
 
 def test_kitchen_sink_pdf_prints_numbers_captions_and_resolved_references(kitchen_sink, tmp_path):
@@ -202,7 +215,8 @@ def test_kitchen_sink_pdf_prints_numbers_captions_and_resolved_references(kitche
     text = " ".join(subprocess.run([need("pdftotext"), "-layout", str(path), "-"], capture_output=True, text=True,
                                    check=True).stdout.replace("\u00a0", " ").split())
     for wanted in ("Figure 1. Gauges of the upper basin, 2022", "Table 1. Cargo on the upper river by year",
-                   "explained in The method", "shown in Figure 1 and Table 1", "Tonne-kilometre"):
+                   "explained in The method", "shown in Figure 1 and Table 1", "Tonne-kilometre",
+                   "Die „verlorene“ Fracht zählen: Flussfracht nach der Dürre"):
         assert wanted in text, wanted
     assert "@fig" not in text and "{#" not in text and "~~" not in text and "$" not in text
 
