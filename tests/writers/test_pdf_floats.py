@@ -7,7 +7,6 @@ Read back from the PDF: the gap, the caption and the reference; the EPUB keeps t
 """
 from __future__ import annotations
 
-import re
 import zipfile
 from io import BytesIO
 from pathlib import Path

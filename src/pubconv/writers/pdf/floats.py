@@ -80,14 +80,17 @@ def gaps(tree: etree._Element, layout: Layout) -> list[Gap]:
     return found
 
 
-def settle(tree: etree._Element, notes: dict[str, Note], rendered, layout: Layout, accepted: set[str],
-           render, read):
+def settle(tree: etree._Element, notes: dict[str, Note], rendered, accepted: set[str], render, read):
     """Move each pushed figure after the text that fills its gap; return the rendering kept.
 
     ``render()`` lays the tree out, ``read`` makes its ``Layout``; a try is
     kept only if its notes are right, it has no more pages and less blank
-    before figures (see the module's docstring).
+    before figures (see the module's docstring).  A document without figures
+    costs nothing, not even a reading of its layout.
     """
+    if not floats(tree):
+        return rendered
+    layout = read(rendered)
     tried: set[str] = set()
     while True:
         current = gaps(tree, layout)

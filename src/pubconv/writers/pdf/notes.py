@@ -83,7 +83,7 @@ def render_with_notes(doc: Document, html: str, css: str, fetcher: SafeFetcher, 
             rendered = polish(tree, notes, rendered, layout, accepted,
                               lambda: _render(tree, doc, stylesheet, fetcher, options),
                               lambda rendering: Layout.read(rendering))
-            rendered = _floats.settle(tree, notes, rendered, Layout.read(rendered), accepted,
+            rendered = _floats.settle(tree, notes, rendered, accepted,
                                       lambda: _render(tree, doc, stylesheet, fetcher, options), Layout.read)
             _warn_moved(doc, notes, Layout.read(rendered), accepted, report)
             return rendered
