@@ -24,7 +24,8 @@ promises (issue 3, ``docs/pdf.md``):
   (``missing-resource``, ``remote-resource``, ``outside-resource``,
   ``unsupported-resource``); WeasyPrint then gets a ``fetch.SafeFetcher``
   that refuses anything else, so nothing is fetched that was not vetted;
-* the same input gives the same bytes.
+* the same input gives the same bytes (``font_stamps``: fonts that fontTools saves carry the
+  build's time, not the clock's).
 
 WeasyPrint is imported inside :func:`write` (it costs ~0.7 s).
 """
@@ -36,7 +37,7 @@ import re
 from ... import theme
 from ...document import XPATH_NS, Document, text_of
 from ...epoch import source_date_epoch
-from ...errors import PubconvError, Report, SourcePos
+from ...errors import PubconvError, Report, SourcePos, warn
 from .. import WriteOptions, check_resources, check_option, xhtml as _xhtml
 
 #: Used when crop marks are asked for without a bleed: marks need the room.
@@ -93,9 +94,14 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
     if options.page_list:  # the EPUB of the same build takes its page list from this layout
         from . import pages as _pages
         _pages.remember(doc, options, rendered)
+    from .font_stamps import stamped
     from .tagging import write_pdf  # the structure of tagged variants (PDF/UA, PDF/A-a)
 
-    return write_pdf(rendered, doc, report, finisher=_finisher(options), **_pdf_options(variant))
+    with stamped(document_dates(doc)[1]) as reached:  # fonts fontTools saves: the build's time, not the clock's
+        if not reached:
+            warn(report, "font-timestamp", "fontTools no longer stamps fonts where pubconv sets the build's time: "
+                 "a PDF with colour emoji or a variable font may differ from run to run", SourcePos(doc.path))
+        return write_pdf(rendered, doc, report, finisher=_finisher(options), **_pdf_options(variant))
 
 
 # ---------------------------------------------------------------- options
