@@ -120,3 +120,17 @@ def test_a_pdf_with_emoji_is_the_same_twice(monkeypatch):
                         stamps.append(TTFont(io.BytesIO(data))["head"].modified)
     # The emoji font went through fontTools, and carries the document's date (2023-05-04), not the clock's.
     assert stamps and set(stamps) == {font_time("2023-05-04")}
+
+
+@pytest.mark.parametrize("w3c, expected", [
+    ("2021", "2021-01-01"), ("2019-05", "2019-05-01"), ("2023-05-04", "2023-05-04"),
+    ("2023-11-14T22:13:20Z", "2023-11-14T22:13:20"), (None, "1970-01-01"),
+])
+def test_font_time_reads_every_precision_of_a_document_date(w3c, expected):
+    from datetime import datetime, timezone
+
+    from fontTools.misc.timeTools import epoch_diff
+
+    from pubconv.writers.pdf.font_stamps import font_time
+
+    assert font_time(w3c) + epoch_diff == int(datetime.fromisoformat(expected).replace(tzinfo=timezone.utc).timestamp())

@@ -60,9 +60,11 @@ def font_time(w3c: str | None) -> int:
     from fontTools.misc.timeTools import epoch_diff
 
     when = datetime(1970, 1, 1, tzinfo=timezone.utc)
-    if w3c:
-        text = w3c.rstrip("Z")
-        when = datetime.fromisoformat(text if "T" in text else text[:10]).replace(tzinfo=timezone.utc)
+    if w3c and "T" in w3c:
+        when = datetime.fromisoformat(w3c.rstrip("Z")).replace(tzinfo=timezone.utc)
+    elif w3c:  # YYYY, YYYY-MM or YYYY-MM-DD
+        parts = [int(part) for part in w3c.split("-")] + [1, 1]
+        when = datetime(parts[0], parts[1], parts[2], tzinfo=timezone.utc)
     return int(when.timestamp()) - epoch_diff
 
 
