@@ -52,6 +52,32 @@ def words_by_page(data: bytes, tmp: Path) -> list[list[tuple[str, float, float, 
     return pages
 
 
+#: The hyphen WeasyPrint adds where it breaks a word (``hyphenate-character``: U+2010).
+ADDED_HYPHEN = "\u2010"
+
+
+def foot_lines(data: bytes, tmp: Path, low: float = 9.2, high: float = 99.0, top_mm: float = 24,
+               bottom_mm: float = 26) -> list[str]:
+    """The text of each page's last line of words ``low``–``high`` points tall, "" for a page without.
+
+    Lines are the words inside the margins that share a baseline.  The
+    defaults read the running text, set at 9pt or more (word boxes over 9.2pt:
+    the body, the references); ``8.2, 8.9`` reads the notes (8.5pt).
+    """
+    out = []
+    with pikepdf.open(BytesIO(data)) as pdf_file:
+        heights = [float(p.mediabox[3]) - float(p.mediabox[1]) for p in pdf_file.pages]
+    for words, height in zip(words_by_page(data, tmp), heights):
+        top, bottom = top_mm * PT_PER_MM, height - bottom_mm * PT_PER_MM
+        text = [w for w in words if w[1] >= top - 1 and w[2] <= bottom + 1 and low <= w[3] <= high]
+        if not text:
+            out.append("")
+            continue
+        foot = max(w[2] for w in text)
+        out.append(" ".join(w[0] for w in text if abs(w[2] - foot) < 3))
+    return out
+
+
 def squeeze(text: str) -> str:
     """Compare text without spaces and hyphens (line breaks and hyphenation vary), any quote as ``'``.
 

@@ -19,11 +19,14 @@ from lxml import etree
 from pubconv import api
 from pubconv.errors import Collector, PubconvError
 from pubconv.writers import WriteOptions, pdf, typography, xhtml
-from pdf_reading import PT_PER_MM, need
+from pubconv.writers.pdf import weasyprint_fixes
+from pdf_reading import ADDED_HYPHEN, PT_PER_MM, check_notes, foot_lines, need
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCIDENTS = ROOT / "fixtures" / "pdf" / "accidents" / "accidents.md"
 MIXED = ROOT / "fixtures" / "pdf" / "mixed-scripts" / "mixed-scripts.md"
+FOOT_HYPHENS = ROOT / "fixtures" / "pdf" / "page-foot-hyphens" / "page-foot-hyphens.md"
+SAMPLE = ROOT / "fixtures" / "sample" / "comment-118.md"
 
 
 def build(path: Path, **options) -> bytes:
@@ -143,6 +146,28 @@ def test_the_last_reference_entry_is_not_alone(accidents, tmp_path):
     pages = page_text(accidents, tmp_path).split("\f")
     last = next(p for p in reversed(pages) if "Wagner, S." in p)
     assert "Tanasă" in last
+
+
+# ---------------------------------------------------------------- page turns
+
+
+def hyphenated_feet(data: bytes, tmp: Path, *sizes: float) -> list[int]:
+    """Pages (1-based) whose last line (of running text, or of notes with ``8.2, 8.9``) ends in an added hyphen."""
+    return [i + 1 for i, line in enumerate(foot_lines(data, tmp, *sizes)) if line.endswith(ADDED_HYPHEN)]
+
+
+@pytest.mark.parametrize("source", ["page-foot-hyphens", "sample", "seed"])
+def test_no_word_is_hyphenated_across_a_page_turn(source, request, tmp_path, monkeypatch):
+    path = {"page-foot-hyphens": FOOT_HYPHENS, "sample": SAMPLE}.get(source) or request.getfixturevalue("seed_path")
+    monkeypatch.setattr(weasyprint_fixes.FixedLayoutContext, "_pc_whole_words", False)
+    unfixed = build(path)
+    monkeypatch.undo()
+    fixed = build(path)
+    assert hyphenated_feet(unfixed, tmp_path), f"{source} no longer ends a page in a hyphen without the rule"
+    assert hyphenated_feet(fixed, tmp_path) == []
+    check_notes(api.read(path), fixed, tmp_path)
+    if source == "page-foot-hyphens":  # a note that runs on overleaf is cut at a whole word too
+        assert hyphenated_feet(unfixed, tmp_path, 8.2, 8.9) and hyphenated_feet(fixed, tmp_path, 8.2, 8.9) == []
 
 
 # ---------------------------------------------------------------- measure, imprint, metadata
@@ -313,7 +338,7 @@ def test_no_body_line_opens_up(accidents, tmp_path):
 
 
 def test_sample_justification_is_tight(tmp_path):
-    gaps = body_gaps(build(ROOT / "fixtures" / "sample" / "comment-118.md"), tmp_path)
+    gaps = body_gaps(build(SAMPLE), tmp_path)
     assert gaps[len(gaps) // 2] <= 0.33 and gaps[int(len(gaps) * 0.95)] <= 0.55, gaps[-10:]
 
 
