@@ -121,6 +121,11 @@ def test_bare_urls_become_links_and_break_without_hyphens(accidents, tmp_path):
         if "carnegie" in url or "very/long" in url:
             assert url in flat, f"{url} was cut with a hyphen or lost characters"
     assert "\u2010" not in "".join(re.findall(r"https?://\S+", page_text(accidents, tmp_path)))
+    # Each URL breaks where it must: no word reaches past the text block's right edge (21 % side margins).
+    with pikepdf.open(BytesIO(accidents)) as doc:
+        width = float(doc.pages[1].mediabox[2])
+    widest = max(w[3] for page in lines_of(accidents, tmp_path)[1:] for line in page for w in line)
+    assert widest <= width * (1 - 0.21) + 1, widest
 
 
 def test_lines_with_urls_are_not_stretched(accidents, tmp_path):
