@@ -87,10 +87,20 @@ def test_no_line_starts_with_a_call(accidents, tmp_path):
             assert not (small and re.fullmatch(r"[\d,]+", first[0])), f"a line starts with the call {first[0]!r}"
 
 
-def test_no_word_alone_on_a_line_in_a_paragraph(accidents, tmp_path):
-    body = [line for page in lines_of(accidents, tmp_path) for line in page
+@pytest.fixture(scope="module")
+def sample():
+    return build(SAMPLE)
+
+
+@pytest.mark.parametrize("source", ["accidents", "sample"])
+def test_no_word_alone_on_a_line_in_a_paragraph(source, request, tmp_path):
+    # WeasyPrint 70's fault (docs/pdf.md): a line broken at its first space, leaving one word or the
+    # start of a hyphenated one ("Sev‐" in the accidents, "wa‐" in the sample, with the spaces outside
+    # the glue).  A line of one word without a full stop is never a paragraph's end here (a heading
+    # is capitalised and not hyphenated).
+    body = [line for page in lines_of(request.getfixturevalue(source), tmp_path) for line in page
             if all(10 <= w[4] - w[2] <= 13 for w in line)]
-    lonely = [line[0][0] for line in body if len(line) == 1 and re.fullmatch(r"[a-z]+-?", line[0][0])]
+    lonely = [line[0][0] for line in body if len(line) == 1 and re.fullmatch(r"[a-z’]+[-\u2010]?|[A-Za-z’]+[-\u2010]", line[0][0])]
     assert lonely == [], lonely
 
 
@@ -345,8 +355,8 @@ def test_no_body_line_opens_up(accidents, tmp_path):
     assert gaps[-1] < 1.0, gaps[-5:]
 
 
-def test_sample_justification_is_tight(tmp_path):
-    gaps = body_gaps(build(SAMPLE), tmp_path)
+def test_sample_justification_is_tight(sample, tmp_path):
+    gaps = body_gaps(sample, tmp_path)
     assert gaps[len(gaps) // 2] <= 0.33 and gaps[int(len(gaps) * 0.95)] <= 0.55, gaps[-10:]
 
 
