@@ -134,13 +134,14 @@ def test_another_documents_layout_is_weasyprints_even_while_pubconv_renders():
     assert isinstance(_weasyprint_fixes.render(html, stylesheets=[css]), _weasyprint_fixes.FixedDocument)
 
 
-@pytest.mark.parametrize("change", ["hash", "line"])
+@pytest.mark.parametrize("change", ["hash", "line", "page-foot line"])
 def test_a_changed_weasyprint_switches_the_fixes_off_loudly(change, monkeypatch, layouts, tmp_path):
     if change == "hash":
         monkeypatch.setitem(_weasyprint_fixes.EXPECTED, "layout.page.make_page", "0" * 64)
         expected = "layout.page.make_page has changed"
-    else:
-        monkeypatch.setattr(_weasyprint_fixes, "_REPORT", "report = something else entirely")
+    else:  # a line the note fixes rewrite, or one the whole-word page breaks (fix 4) rewrite
+        name = "_REPORT" if change == "line" else "_HYPHEN_CALL_BREAK"
+        monkeypatch.setattr(_weasyprint_fixes, name, "report = something else entirely")
         expected = "a line of layout.block._linebox_layout is not found"
     monkeypatch.setattr(_weasyprint_fixes, "_problems", None)  # guard again, with the change
     assert _weasyprint_fixes.problems() == [expected]
