@@ -52,6 +52,32 @@ def words_by_page(data: bytes, tmp: Path) -> list[list[tuple[str, float, float, 
     return pages
 
 
+#: The hyphen WeasyPrint adds where it breaks a word (``hyphenate-character``: U+2010).
+ADDED_HYPHEN = "\u2010"
+
+
+def foot_lines(data: bytes, tmp: Path, low: float = 9.2, high: float = 99.0, top_mm: float = 24,
+               bottom_mm: float = 26) -> list[str]:
+    """The text of each page's last line of words ``low``–``high`` points tall, "" for a page without.
+
+    Lines are the words inside the margins that share a baseline.  The
+    defaults read the running text, set at 9pt or more (word boxes over 9.2pt:
+    the body, the references); ``8.2, 8.9`` reads the notes (8.5pt).
+    """
+    out = []
+    with pikepdf.open(BytesIO(data)) as pdf_file:
+        heights = [float(p.mediabox[3]) - float(p.mediabox[1]) for p in pdf_file.pages]
+    for words, height in zip(words_by_page(data, tmp), heights):
+        top, bottom = top_mm * PT_PER_MM, height - bottom_mm * PT_PER_MM
+        text = [w for w in words if w[1] >= top - 1 and w[2] <= bottom + 1 and low <= w[3] <= high]
+        if not text:
+            out.append("")
+            continue
+        foot = max(w[2] for w in text)
+        out.append(" ".join(w[0] for w in text if abs(w[2] - foot) < 3))
+    return out
+
+
 def squeeze(text: str) -> str:
     """Compare text without spaces and hyphens (line breaks and hyphenation vary), any quote as ``'``.
 
@@ -164,3 +190,133 @@ def check_notes(doc, data: bytes, tmp: Path) -> dict[str, list[int]]:
         assert i > 0 and pages[0] > calls[n] and pages[0] == where[order[i - 1]][-1], \
             f"note {n} starts on page {pages[0] + 1}, its call is on page {calls[n] + 1}"
     return where
+
+
+# ---------------------------------------------------------------- PDF/X-4, as far as pikepdf can tell
+
+#: Colour spaces that paint in RGB: never in a PDF/X-4 page for a CMYK output intent outside images.
+_RGB_SPACES = ("/DeviceRGB", "/CalRGB")
+
+
+def _space_is_rgb(space, resources) -> bool:
+    if isinstance(space, pikepdf.Name):
+        if str(space) in _RGB_SPACES:
+            return True
+        named = resources.get("/ColorSpace", {}).get(str(space)) if resources is not None else None
+        return named is not None and _space_is_rgb(named, None)
+    if isinstance(space, pikepdf.Array) and len(space):
+        head = str(space[0])
+        if head == "/ICCBased":
+            return int(space[1].get("/N", 0)) == 3
+        if head == "/Indexed":
+            return _space_is_rgb(space[1], resources)
+        return head in _RGB_SPACES
+    return False
+
+
+def rgb_painting(pdf_file: pikepdf.Pdf) -> list[str]:
+    """Every place a page (or a form, pattern, transparency group it uses) paints in RGB; images are not looked at."""
+    found: list[str] = []
+    seen: set = set()
+
+    def walk(stream, resources, where: str) -> None:
+        if stream.objgen != (0, 0):
+            if stream.objgen in seen:
+                return
+            seen.add(stream.objgen)
+        group = stream.get("/Group") if isinstance(stream, (pikepdf.Stream, pikepdf.Dictionary)) else None
+        if group is not None and "/CS" in group and _space_is_rgb(group.CS, resources):
+            found.append(f"{where}: transparency group in {group.CS}")
+        for operands, operator in pikepdf.parse_content_stream(stream):
+            op = str(operator)
+            if op in ("rg", "RG"):
+                found.append(f"{where}: {op} {' '.join(str(v) for v in operands)}")
+            elif op in ("cs", "CS") and _space_is_rgb(operands[0], resources):
+                found.append(f"{where}: {op} {operands[0]}")
+        for kind in ("/XObject", "/Pattern"):
+            for name, obj in (resources.get(kind, {}) if resources is not None else {}).items():
+                if obj.get("/Subtype") == "/Form" or obj.get("/PatternType") == 1:
+                    walk(obj, obj.get("/Resources", resources), f"{where} {name}")
+
+    for number, page in enumerate(pdf_file.pages, start=1):
+        walk(page.obj, page.obj.get("/Resources"), f"page {number}")
+    return found
+
+
+def pdf_x4_findings(data: bytes) -> list[str]:
+    """What keeps ``data`` from being PDF/X-4 (ISO 15930-7), for the requirements a file can be checked on alone.
+
+    Checked: PDF 1.6 at most; no encryption; a trailer /ID; Info /Title, /CreationDate,
+    /ModDate and /Trapped (True or False) matching the XMP's dc:title, xmp:CreateDate and
+    pdf:Trapped; XMP pdfxid:GTS_PDFXVersion "PDF/X-4", xmpMM:DocumentID, xmpMM:VersionID and
+    xmpMM:RenditionClass; exactly one GTS_PDFX OutputIntent with an OutputConditionIdentifier
+    and an embedded output (prtr) ICC profile; each page a TrimBox or an ArtBox (not both)
+    inside the MediaBox, and a BleedBox (if any) between them; every font embedded; no RGB
+    painting outside images (``rgb_painting``); no JavaScript.  Not checked: images, halftones
+    and transfer functions (WeasyPrint writes none), annotations inside the bleed box, and
+    whatever a validator such as veraPDF knows beyond this list.
+    """
+    found: list[str] = []
+    with pikepdf.open(BytesIO(data)) as pdf_file:
+        if float(pdf_file.pdf_version) > 1.6:
+            found.append(f"PDF {pdf_file.pdf_version} (PDF/X-4 is PDF 1.6)")
+        if pdf_file.is_encrypted:
+            found.append("encrypted")
+        if "/ID" not in pdf_file.trailer:
+            found.append("no /ID in the trailer")
+        info = pdf_file.docinfo
+        for key in ("/Title", "/CreationDate", "/ModDate"):
+            if key not in info:
+                found.append(f"Info has no {key}")
+        if str(info.get("/Trapped")) not in ("/True", "/False"):
+            found.append(f"Info /Trapped is {info.get('/Trapped')}, not True or False")
+        meta = pdf_file.open_metadata()
+        if meta.get("pdfxid:GTS_PDFXVersion") != "PDF/X-4":
+            found.append(f"XMP pdfxid:GTS_PDFXVersion is {meta.get('pdfxid:GTS_PDFXVersion')!r}")
+        for key in ("xmpMM:DocumentID", "xmpMM:VersionID", "xmpMM:RenditionClass", "xmp:CreateDate"):
+            if not meta.get(key):
+                found.append(f"XMP has no {key}")
+        if meta.get("dc:title") != str(info.get("/Title")):
+            found.append("XMP dc:title differs from Info /Title")
+        if str(meta.get("pdf:Trapped")) != str(info.get("/Trapped")).lstrip("/"):
+            found.append("XMP pdf:Trapped differs from Info /Trapped")
+        created = str(info.get("/CreationDate", "")).removeprefix("D:")
+        if created[:8] != str(meta.get("xmp:CreateDate", "")).replace("-", "")[:8]:
+            found.append("XMP xmp:CreateDate differs from Info /CreationDate")
+        intents = [i for i in pdf_file.Root.get("/OutputIntents", []) if i.get("/S") == "/GTS_PDFX"]
+        if len(intents) != 1:
+            found.append(f"{len(intents)} GTS_PDFX OutputIntents (PDF/X-4 needs exactly one)")
+        for intent in intents:
+            profile = intent.get("/DestOutputProfile")
+            if "/OutputConditionIdentifier" not in intent:
+                found.append("the OutputIntent has no OutputConditionIdentifier")
+            if profile is None:
+                found.append("the OutputIntent has no embedded DestOutputProfile")
+            elif profile.read_bytes()[12:16] != b"prtr":
+                found.append("the OutputIntent's profile is not an output (prtr) profile")
+        for number, page in enumerate(pdf_file.pages, start=1):
+            boxes = {k: [float(v) for v in page.obj[k]] for k in ("/MediaBox", "/TrimBox", "/ArtBox", "/BleedBox")
+                     if k in page.obj}
+            finished = boxes.get("/TrimBox") or boxes.get("/ArtBox")
+            if finished is None or ("/TrimBox" in boxes and "/ArtBox" in boxes):
+                found.append(f"page {number}: not exactly one of TrimBox and ArtBox")
+                continue
+
+            def inside(inner, outer) -> bool:
+                return (inner[0] >= outer[0] - 0.01 and inner[1] >= outer[1] - 0.01
+                        and inner[2] <= outer[2] + 0.01 and inner[3] <= outer[3] + 0.01)
+
+            outer = boxes.get("/BleedBox", boxes["/MediaBox"])
+            if not inside(finished, outer) or not inside(outer, boxes["/MediaBox"]):
+                found.append(f"page {number}: the trim, bleed and media boxes do not nest")
+            for font in page.resources.get("/Font", {}).values():
+                descriptors = [font.get("/FontDescriptor")] + [
+                    d.get("/FontDescriptor") for d in font.get("/DescendantFonts", [])]
+                if font.get("/Subtype") != "/Type3" and not any(
+                        d is not None and any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+                        for d in descriptors):
+                    found.append(f"page {number}: font {font.get('/BaseFont')} is not embedded")
+        found += rgb_painting(pdf_file)
+        if "/JavaScript" in pdf_file.Root.get("/Names", {}) or "/AA" in pdf_file.Root:
+            found.append("JavaScript or additional actions")
+    return found

@@ -134,13 +134,14 @@ def test_another_documents_layout_is_weasyprints_even_while_pubconv_renders():
     assert isinstance(_weasyprint_fixes.render(html, stylesheets=[css]), _weasyprint_fixes.FixedDocument)
 
 
-@pytest.mark.parametrize("change", ["hash", "line"])
+@pytest.mark.parametrize("change", ["hash", "line", "page-foot line"])
 def test_a_changed_weasyprint_switches_the_fixes_off_loudly(change, monkeypatch, layouts, tmp_path):
     if change == "hash":
         monkeypatch.setitem(_weasyprint_fixes.EXPECTED, "layout.page.make_page", "0" * 64)
         expected = "layout.page.make_page has changed"
-    else:
-        monkeypatch.setattr(_weasyprint_fixes, "_REPORT", "report = something else entirely")
+    else:  # a line the note fixes rewrite, or one the whole-word page breaks (fix 4) rewrite
+        name = "_REPORT" if change == "line" else "_HYPHEN_CALL_BREAK"
+        monkeypatch.setattr(_weasyprint_fixes, name, "report = something else entirely")
         expected = "a line of layout.block._linebox_layout is not found"
     monkeypatch.setattr(_weasyprint_fixes, "_problems", None)  # guard again, with the change
     assert _weasyprint_fixes.problems() == [expected]
@@ -294,6 +295,56 @@ def test_generated_commentaries_with_long_notes_lose_nothing(seed, tmp_path):
     doc = pubconv.read(path)
     where = check_notes(doc, write(doc), tmp_path)
     assert max(len(pages) for pages in where.values()) >= 2, "some note runs on overleaf"
+
+
+# ---------------------------------------------------------------- 4. no hyphenated word at a page's foot
+
+
+#: Long words only, so that nearly every line ends in a hyphen; one paragraph over several pages.
+_LONG_WORDS = ("administration interpretation responsibilities characteristically notwithstanding "
+               "international reconstruction environmental infrastructure parliamentary ") * 12
+
+
+def _one_paragraph(lines_per_page: int, orphans: int) -> HTML:
+    return HTML(string=f"""<html lang="en"><style>
+      @page {{ size: 90mm {lines_per_page * 12 + 0.5}pt; margin: 0 }}
+      html {{ font: 10pt/12pt "TeX Gyre Pagella", serif }}
+      p {{ margin: 0; text-align: justify; hyphens: auto; orphans: {orphans}; widows: 2 }}
+    </style><p>{_LONG_WORDS}</p></html>""")
+
+
+def _page_lines(rendered) -> list[list[str]]:
+    from weasyprint.formatting_structure import boxes
+
+    return [["".join(t.text for t in line.descendants() if isinstance(t, boxes.TextBox))
+             for line in p._page_box.descendants() if isinstance(line, boxes.LineBox)] for p in rendered.pages]
+
+
+@pytest.mark.parametrize("lines_per_page", [5, 7, 9, 11])
+def test_a_hyphenated_line_goes_overleaf_where_orphans_allow(lines_per_page):
+    with _weasyprint_fixes.suspended():
+        released = _weasyprint_fixes.render(_one_paragraph(lines_per_page, 2))
+    fixed = _weasyprint_fixes.render(_one_paragraph(lines_per_page, 2))
+    assert _weasyprint_fixes.hyphenated_feet(released), "WeasyPrint alone ends a page in a hyphen here"
+    pages = _page_lines(fixed)
+    for index in _weasyprint_fixes.hyphenated_feet(fixed):  # only where one more line would break orphans
+        assert len(pages[index]) <= 2, (index, pages[index])
+    text = "".join(line.rstrip("\u2010") for lines in pages for line in lines)
+    assert text == "".join(line.rstrip("\u2010") for lines in _page_lines(released) for line in lines)
+    assert all(len(lines) >= 2 for lines in pages)  # orphans and widows hold
+
+
+def test_a_hyphen_stays_when_orphans_forbid_moving_its_line():
+    # Each page holds exactly `orphans` lines of the paragraph: taking one overleaf would break them.
+    rendered = _weasyprint_fixes.render(_one_paragraph(5, 5))
+    assert _weasyprint_fixes.hyphenated_feet(rendered) == \
+        _weasyprint_fixes.hyphenated_feet(_with_suspended(lambda: _weasyprint_fixes.render(_one_paragraph(5, 5))))
+    assert _weasyprint_fixes.hyphenated_feet(rendered)
+
+
+def _with_suspended(make):
+    with _weasyprint_fixes.suspended():
+        return make()
 
 
 # ---------------------------------------------------------------- the upstream reports, run

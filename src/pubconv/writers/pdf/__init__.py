@@ -39,6 +39,7 @@ from ...document import XPATH_NS, Document, text_of
 from ...epoch import source_date_epoch
 from ...errors import PubconvError, Report, SourcePos, warn
 from .. import WriteOptions, check_resources, check_option, xhtml as _xhtml
+from . import cmyk as _cmyk
 
 #: Used when crop marks are asked for without a bleed: marks need the room.
 DEFAULT_MARKS_BLEED = "3mm"
@@ -81,6 +82,8 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
     from . import fonts as _fonts
 
     _fonts.check(doc, html, css)
+    if _is_pdf_x(options):
+        css = _cmyk.theme_css(css)  # print shops: the theme's RGB colours as DeviceCMYK, greys on K
 
     from . import fetch as _pdf_fetch, notes as _pdf_notes  # these import WeasyPrint
 
@@ -144,7 +147,7 @@ def page_style(options: WriteOptions, room: bool = True) -> str:
     if options.crop_marks:
         rules.append("marks: crop cross;")
     css = "@page { " + " ".join(rules) + " }\n"
-    if options.pdf_variant and options.pdf_variant.strip().lower().startswith("pdf/x"):
+    if _is_pdf_x(options):
         # Print-shop PDF: black is K only, never four-colour black.
         css += ":root { --ink: device-cmyk(0 0 0 1); }\n"
         # The short rule above the notes is a gradient, which WeasyPrint paints in RGB even with a CMYK
@@ -213,14 +216,22 @@ def _points(length: str) -> float:
     return float(m.group(1)) * _UNITS_PT[m.group(2)]
 
 
+def _is_pdf_x(options: WriteOptions) -> bool:
+    return bool(options.pdf_variant and options.pdf_variant.strip().lower().startswith("pdf/x"))
+
+
 def _finisher(options: WriteOptions):
-    """What WeasyPrint's PDF needs before it is written: the true BleedBox, uncompressed XMP for every build."""
+    """What WeasyPrint's PDF needs before it is written: the true BleedBox, uncompressed XMP for every build,
+    and for PDF/X no DeviceRGB left in its content streams (WeasyPrint's marks, transparent fills)."""
     bleed = bleed_of(options)
     bleed_pt = _points(bleed) if bleed else None
+    pdf_x = _is_pdf_x(options)
 
     def finish(document, pdf) -> None:
         if "Metadata" not in pdf.catalog:  # plain PDFs: WeasyPrint writes XMP only for PDF/A, /UA, /X
             document.metadata.include_in_pdf(pdf, None, None, None, False)
+        if pdf_x:
+            _cmyk.finish_streams(pdf)
         if bleed_pt is None:
             return
         for obj in pdf.objects:

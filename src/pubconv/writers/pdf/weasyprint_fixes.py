@@ -39,7 +39,16 @@ of the document (``notes``).
    note that fits.  Here the comparison has WeasyPrint's own ``overflows``
    tolerance.
 
-4. **Incremental note areas** (not a fault, a cost): WeasyPrint lays the
+4. **No word hyphenated across a page turn** (WeasyPrint has no
+   ``hyphenate-limit-last``).  When a page break inside a paragraph (or a note
+   cut where the room ends) would leave the page's last line ending in the
+   hyphen that hyphenation added, the line goes overleaf too, if the lines
+   left on the page still make ``orphans`` (the next page only gains a line,
+   so ``widows`` still hold) and the line calls no note (its note would go
+   overleaf with it and leave a gap as tall).  Otherwise the hyphen stays (it
+   is legal); :func:`hyphenated_feet` counts the pages where it stays.
+
+5. **Incremental note areas** (not a fault, a cost): WeasyPrint lays the
    whole note area out again each time a note is added or taken back;
    :class:`FixedLayoutContext` measures it note by note (``footnote_area``),
    with the same heights, and lays it out whole only where that is not exact.
@@ -102,6 +111,16 @@ _FINAL_AREA = """    footnote_area = build.create_anonymous_boxes(footnote_area.
 """
 _FINAL_AREA_FIXED = "    footnote_area = _pc_final_area(context, footnote_area, positioned_boxes)\n"
 
+#: Fix 4: a page break inside a block of lines (the one where the next line overflows, and the one
+#: where a note's call takes its line overleaf) never leaves a hyphenated word at the page's foot.
+_HYPHEN_BREAK = ("abort, stop, resume_at = _break_line(\n"
+                 "                    context, box, line, new_children, needed, page_is_empty, index,")
+_HYPHEN_BREAK_FIXED = _HYPHEN_BREAK.replace("_break_line(", "_pc_break_whole_word(")
+_HYPHEN_CALL_BREAK = ("abort, stop, resume_at = _break_line(\n"
+                      "                                context, box, line, new_children, needed, page_is_empty,\n"
+                      "                                index,")
+_HYPHEN_CALL_BREAK_FIXED = _HYPHEN_CALL_BREAK.replace("_break_line(", "_pc_break_whole_word(")
+
 #: Slack kept between a cut note area and the line above it, in px (float noise).
 _EPSILON = 0.01
 
@@ -135,6 +154,9 @@ EXPECTED = {
         "f1e76cc779a8985537b04c91ed408f44ac5c5eb652552898fcb9eb01bf02f033",
     # C: reporting a note takes it out of the area through _update_footnote_area
     "layout.LayoutContext.report_footnote": "f05bad3895c6824c591301212219c70ab11c11df9277695eea639ea80baf1ee0",
+    # C: fix 4 breaks the line where WeasyPrint would, then takes one more line overleaf as it does
+    "layout.block._break_line": "2b92255d94ab45f789310b2716ae1bf7d4a178e18636e4fc42cbfa56fbf9fd1a",
+    "layout.block.remove_placeholders": "ce16d97a1caacea0b8d73e44a1b54b768e0c76c6d58d4c414e5f10e77859bd08",
 }
 
 _lock = threading.Lock()
@@ -202,8 +224,10 @@ def _prepare() -> list[str]:
         return found
     _ORIGINAL.update(linebox=block._linebox_layout, make_page=page.make_page)
     linebox = _rewrite(block, _ORIGINAL["linebox"], [(_REPORT, _REPORT_FIXED), (_LAYOUT_CALL, _LAYOUT_CALL_FIXED),
-                                                     (_LINE_POLICY, _LINE_POLICY_FIXED)],
-                       {"_pc_room_top": _room_top})
+                                                     (_LINE_POLICY, _LINE_POLICY_FIXED),
+                                                     (_HYPHEN_BREAK, _HYPHEN_BREAK_FIXED),
+                                                     (_HYPHEN_CALL_BREAK, _HYPHEN_CALL_BREAK_FIXED)],
+                       {"_pc_room_top": _room_top, "_pc_break_whole_word": _break_whole_word})
     make_page = _rewrite(page, _ORIGINAL["make_page"], [(_FINAL_AREA, _FINAL_AREA_FIXED)],
                          {"_pc_final_area": _final_area})
     if linebox is None:
@@ -314,6 +338,9 @@ class FixedLayoutContext(LayoutContext):
     #: Tests: also lay each area out whole and append any difference to ``_pc_mismatches``.
     _pc_verify = False
     _pc_mismatches: list = []
+
+    #: Fix 4: take a hyphenated page-foot line overleaf; False: leave it, as WeasyPrint does (tests).
+    _pc_whole_words = True
 
     def _pc_reset(self) -> None:
         self._pc_cut = self._pc_head = self._pc_carry = self._pc_area = None
@@ -461,3 +488,59 @@ def _final_area(context, footnote_area, positioned_boxes):
     laid, _ = _layout_area(context, footnote_area, _cut_height(context), page_is_empty=True,
                            absolute_boxes=positioned_boxes, fixed_boxes=positioned_boxes)
     return laid
+
+
+# ---------------------------------------------------------------- whole words at the page foot (fix 4)
+
+
+def _break_whole_word(context, box, line, new_children, needed, page_is_empty, index, skip_stack, resume_at,
+                      absolute_boxes, fixed_boxes):
+    """``layout.block._break_line``, then no hyphenated word left at the page's foot if ``orphans`` allow.
+
+    WeasyPrint keeps ``new_children`` (the block's lines on this page) and
+    resumes after the last of them; a line taken off here goes to the next page
+    with the lines after it, as ``_break_line`` takes lines for ``widows``.
+    """
+    abort, stop, resume_at = block._break_line(
+        context, box, line, new_children, needed, page_is_empty, index, skip_stack, resume_at,
+        absolute_boxes, fixed_boxes)
+    if abort or not stop or not context._pc_whole_words:
+        return abort, stop, resume_at
+    while new_children and ends_in_added_hyphen(new_children[-1]) \
+            and len(new_children) - 1 >= max(1, box.style["orphans"]) and not _calls_a_note(new_children[-1]):
+        block.remove_placeholders(context, new_children.pop().children, absolute_boxes, fixed_boxes)
+    return abort, stop, resume_at
+
+
+def _calls_a_note(line) -> bool:
+    """A line with a note call keeps its place: overleaf, it would take its note and leave a gap that tall."""
+    return any(box.footnote is not None for box in line.descendants())
+
+
+def ends_in_added_hyphen(line) -> bool:
+    """Whether a laid-out line ends in the hyphen that hyphenation added (``hyphenate-character``).
+
+    WeasyPrint appends that character to the text of the line's last text box
+    when it breaks a word, automatically or at a soft hyphen.  A hyphen typed
+    as ``-`` (``low-water``) is not one: a line may end after it.
+    """
+    last = None
+    for box in line.descendants():
+        if isinstance(box, boxes.TextBox) and box.text.strip():
+            last = box
+    if last is None:
+        return False
+    mark = last.style["hyphenate_character"]
+    return bool(mark) and last.text.rstrip(" ").endswith(mark)
+
+
+def hyphenated_feet(rendered) -> list[int]:
+    """The pages (0-based) of a rendered document whose last line of running text ends in an added hyphen."""
+    found = []
+    for index, rendered_page in enumerate(rendered.pages):
+        lines = [box for box in rendered_page._page_box.children[0].descendants()
+                 if isinstance(box, boxes.LineBox)
+                 and any(isinstance(t, boxes.TextBox) and t.text.strip() for t in box.descendants())]
+        if lines and ends_in_added_hyphen(max(lines, key=lambda line: line.position_y + line.height)):
+            found.append(index)
+    return found
