@@ -153,8 +153,15 @@ def page_style(options: WriteOptions, room: bool = True) -> str:
         # The short rule above the notes is a gradient, which WeasyPrint paints in RGB even with a CMYK
         # output intent: a plain full-width rule instead.
         css += "@page { @footnote { border-image: none; border-top: 0.5pt solid device-cmyk(0 0 0 0.4); } }\n"
+        # The printing condition the CMYK is meant for: the theme's ICC profile (the default theme's is
+        # FOGRA39, ISO coated offset), which WeasyPrint embeds as the PDF's one output intent.
+        profile = theme.find("styles", OUTPUT_INTENT, options.theme_dir)
+        css += f'@color-profile device-cmyk {{ src: url("{profile.as_uri()}"); }}\n'
     return css
 
+
+#: The theme's CMYK output profile for PDF/X (``styles/``; ``tools/make-output-intent.sh`` made the default).
+OUTPUT_INTENT = "output-intent.icc"
 
 #: The room between the bleed and the sheet's edge that crop marks need (see page_style).
 MARKS_SLUG = "6mm"
