@@ -496,3 +496,25 @@ def test_a_note_the_area_cannot_measure_alone_is_laid_out_whole(monkeypatch, are
     # Every note with a float is laid out whole (a miss); a note's continuation overleaf has no number, so
     # no float, and may still be added alone.
     assert area_counts["miss"] > 0
+
+
+def test_lines_read_ahead_are_the_lines_used_next():
+    """Fix 5's look-ahead: peeking loses no line, repeats none, and stops where the paragraph ends."""
+    lines = _weasyprint_fixes._Lookahead(iter([("a", 1), ("b", 2), ("c", None)]))
+    assert next(lines) == ("a", 1)
+    assert lines.peek(5) == [("b", 2), ("c", None)]
+    assert lines.peek(1) == [("b", 2)]
+    assert list(lines) == [("b", 2), ("c", None)]
+    assert lines.peek(2) == []
+
+
+def test_lines_are_read_ahead_only_in_paragraphs_that_leave_nothing_behind():
+    """A float or a positioned box in a line read ahead but never placed would stay on the page."""
+    html = HTML(string="<p id=a>plain text</p><p id=b>text <span style='float: left'>x</span></p>"
+                       "<p id=c>text <span style='position: absolute'>y</span></p>")
+    from weasyprint.formatting_structure import boxes as wp_boxes
+
+    boxes_by_id = {b.element.get("id"): b for b in html.render().pages[0]._page_box.descendants()
+                   if type(b) is wp_boxes.BlockBox and b.element_tag == "p"}
+    assert {k: _weasyprint_fixes._plain_lines(v) for k, v in boxes_by_id.items()} == \
+        {"a": True, "b": False, "c": False}

@@ -533,8 +533,9 @@ def _kept(box, lines, placed: int, page_is_empty: bool, max_lines, resume_at, li
     """
     def kept() -> float:
         room_top = _room_top(line_bottom, bottom_space)
-        if max_lines is not None or resume_at is None or not isinstance(lines, _Lookahead):
-            return room_top  # the paragraph ends with the call's line (or is clamped: as released)
+        if max_lines is not None or resume_at is None or not isinstance(lines, _Lookahead) \
+                or not _plain_lines(box):
+            return room_top  # the paragraph ends with the call's line (or is clamped, or not plain: as released)
         orphans, widows = box.style["orphans"], box.style["widows"]
         here = placed + 1  # the paragraph's lines on this page, with the call's line
         wanted = max(0, orphans - here) + widows
@@ -560,7 +561,29 @@ def _kept(box, lines, placed: int, page_is_empty: bool, max_lines, resume_at, li
     return kept
 
 
+def _plain_lines(box) -> bool:
+    """Whether laying out a line of ``box`` leaves nothing behind (no float, positioned or running box).
+
+    A line read ahead may never be placed (the page ends before it); WeasyPrint takes back what the
+    lines it lays out and drops leave (``remove_placeholders``), but only for the lines it asked for.
+    """
+    known = getattr(box, "_pc_plain_lines", None)
+    if known is None:
+        known = not any(b.is_floated() or b.is_absolutely_positioned() or b.is_running()
+                        for b in box.descendants() if b is not box)
+        box._pc_plain_lines = known  # the box is WeasyPrint's, kept for the whole render
+    return known
+
+
 def _final_area(context, footnote_area, positioned_boxes):
+    """The page's note area as it is drawn: the incremental measure's boxes if it holds them all."""
+    cache = context._pc_area
+    if context._pc_incremental and context._pc_cut is None and not context._pc_verify and cache is not None \
+            and footnote_area is context.current_footnote_area and cache.fits(context) and footnote_area.children:
+        measured = cache.measure(context, context.current_page_footnotes)
+        if measured is not None:
+            context._pc_area = None  # its boxes are the page's now (translated, drawn): never measured again
+            return measured[0]
     laid, _ = _layout_area(context, footnote_area, _cut_height(context), page_is_empty=True,
                            absolute_boxes=positioned_boxes, fixed_boxes=positioned_boxes)
     return laid
