@@ -497,3 +497,55 @@ def test_the_title_page_prints_the_title_in_other_languages_in_their_language(tm
     langs = [(p.get("lang"), p.get("{http://www.w3.org/XML/1998/namespace}lang"))
              for p in page.iter("{http://www.w3.org/1999/xhtml}p") if p.get("class") == "trans-title"]
     assert langs == [("de", "de"), ("fr", "fr")]
+
+
+# ---------------------------------------------------------------- a batch: the stylesheet is parsed once
+
+
+def test_a_stylesheet_kept_for_the_next_document_gives_the_same_bytes(complete_intermediate, long_notes,
+                                                                      monkeypatch):
+    """Two different documents (and the first again) in one process, with and without the kept stylesheet."""
+    from weasyprint import CSS
+
+    from pubconv.writers.pdf import notes as _pdf_notes
+
+    parsed = []
+
+    def counting(*args, **kwargs):
+        parsed.append(1)
+        return CSS(*args, **kwargs)
+
+    monkeypatch.setattr(_pdf_notes, "CSS", counting)
+    monkeypatch.setattr(_pdf_notes._SHEETS, "kept", None, raising=False)  # none from earlier tests
+    docs = [complete_intermediate, long_notes, complete_intermediate]
+    monkeypatch.setattr(_pdf_notes, "SHEETS_KEPT", 0)  # each document parses it, with its own fonts
+    alone = [write(doc) for doc in docs]
+    assert len(parsed) == 3
+    parsed.clear()
+    monkeypatch.setattr(_pdf_notes, "SHEETS_KEPT", 4)
+    kept = [write(doc) for doc in docs]
+    assert len(parsed) == 1  # parsed once, for three documents
+    assert kept == alone
+    assert alone[0] != alone[1]
+
+
+def test_a_stylesheet_is_kept_only_for_the_same_text_and_files(tmp_path, monkeypatch):
+    from pubconv.writers.pdf import fetch as _fetch, notes as _pdf_notes
+
+    monkeypatch.setattr(_pdf_notes._SHEETS, "kept", None, raising=False)
+
+    styles = tmp_path / "styles"
+    styles.mkdir()
+    (styles / "face.css").write_text("p { color: red }", encoding="utf-8")
+    base = styles.as_uri() + "/"
+    a = _fetch.make_fetcher({}, [styles], False, source_dir=tmp_path / "a")
+    b = _fetch.make_fetcher({}, [styles], False, source_dir=tmp_path / "b")
+    plain = _pdf_notes.stylesheet("p { color: blue }", base, a)
+    assert _pdf_notes.stylesheet("p { color: blue }", base, b) == plain  # nothing fetched: any fetcher
+    assert _pdf_notes.stylesheet("p { color: green }", base, a) != plain
+    assert _pdf_notes.stylesheet("p { color: blue }", base + "x/", a) != plain
+    imports = '@import "face.css";\np { color: blue }'
+    with_a = _pdf_notes.stylesheet(imports, base, a)
+    assert a.asked  # the import was fetched through a
+    assert _pdf_notes.stylesheet(imports, base, a) == with_a
+    assert _pdf_notes.stylesheet(imports, base, b) != with_a  # b might serve another file: parsed again

@@ -258,8 +258,12 @@ def test_pdf_x4_with_a_5mm_bleed_and_marks_outside_it(tmp_path):
         assert b"0 0 0 1 scn" in doc.pages[0].Contents.read_bytes()  # K-only black
         assert doc.open_metadata().get("xmpMM:DocumentID").startswith("xmp.did:")
     # Every colour painted is CMYK (rg/RG anywhere, the marks included, or an RGB colour space, is a
-    # finding); the one requirement not met is WeasyPrint's: no output intent without an ICC profile.
-    assert pdf_x4_findings(data) == ["0 GTS_PDFX OutputIntents (PDF/X-4 needs exactly one)"]
+    # finding), and the one output intent is the theme's FOGRA39 profile, a registered condition.
+    assert pdf_x4_findings(data) == []
+    with pikepdf.open(BytesIO(data)) as doc:
+        (intent,) = doc.Root.OutputIntents
+        assert (str(intent.OutputConditionIdentifier), str(intent.RegistryName)) == ("FOGRA39", "http://www.color.org")
+        assert intent.DestOutputProfile.N == 4
     need("pdftoppm")
     (tmp_path / "x.pdf").write_bytes(data)
     subprocess.run(["pdftoppm", "-r", "72", "-f", "1", "-l", "1", "-gray", str(tmp_path / "x.pdf"),

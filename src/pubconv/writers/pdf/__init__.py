@@ -156,12 +156,15 @@ def page_style(options: WriteOptions, room: bool = True) -> str:
         # The printing condition the CMYK is meant for: the theme's ICC profile (the default theme's is
         # FOGRA39, ISO coated offset), which WeasyPrint embeds as the PDF's one output intent.
         profile = theme.find("styles", OUTPUT_INTENT, options.theme_dir)
-        css += f'@color-profile device-cmyk {{ src: url("{profile.as_uri()}"); }}\n'
+        css += f'@color-profile device-cmyk {{ src: url("{profile.as_uri()}"); components: c, m, y, k; }}\n'
     return css
 
 
 #: The theme's CMYK output profile for PDF/X (``styles/``; ``tools/make-output-intent.sh`` made the default).
 OUTPUT_INTENT = "output-intent.icc"
+
+#: Characterized printing conditions of the ICC registry (https://www.color.org/registry/), as output intents name them.
+_REGISTERED = re.compile(r"^(?:FOGRA\d+\w*|CGATS[\w.]*|GRACoL\w*|SWOP\w*|JC200\d+|IFRA\d+)$")
 
 #: The room between the bleed and the sheet's edge that crop marks need (see page_style).
 MARKS_SLUG = "6mm"
@@ -233,12 +236,25 @@ def _finisher(options: WriteOptions):
     bleed = bleed_of(options)
     bleed_pt = _points(bleed) if bleed else None
     pdf_x = _is_pdf_x(options)
+    profile = theme.find("styles", OUTPUT_INTENT, options.theme_dir) if pdf_x else None
 
     def finish(document, pdf) -> None:
         if "Metadata" not in pdf.catalog:  # plain PDFs: WeasyPrint writes XMP only for PDF/A, /UA, /X
             document.metadata.include_in_pdf(pdf, None, None, None, False)
         if pdf_x:
             _cmyk.finish_streams(pdf)
+            import pydyf
+
+            for intent in pdf.catalog.get("OutputIntents", []):
+                # A printing condition in the ICC's registry (FOGRA39...) is named with the registry.
+                if _REGISTERED.match(getattr(intent.get("OutputConditionIdentifier"), "string", "")):
+                    intent["RegistryName"] = pydyf.String("http://www.color.org")
+                # The profile as the theme's file has it: WeasyPrint writes the one it parsed again
+                # (LittleCMS), whose bytes change once a tag has been read (a second document of a batch).
+                number = int(bytes(intent["DestOutputProfile"]).split()[0])
+                stream = pdf.objects[number]
+                if stream.number == number and stream.extra.get("N") == 4:
+                    stream.stream = [profile.read_bytes()]
         if bleed_pt is None:
             return
         for obj in pdf.objects:

@@ -48,8 +48,14 @@ class SafeFetcher(URLFetcher):
         self.source_dir = Path(source_dir).resolve() if source_dir is not None else None
         self.logo = Path(logo).resolve() if logo is not None else None
         self.refused: list[str] = []
+        self.asked: list[str] = []  # every URL asked for, served or refused
+
+    def key(self) -> tuple:
+        """What decides the fetcher's answers: two fetchers with the same key serve the same files."""
+        return (frozenset(self.files), tuple(self.roots), self.remote, self.source_dir, self.logo)
 
     def fetch(self, url, headers=None):
+        self.asked.append(url)
         if url in self.remote:
             return super().fetch(url, headers)
         if not url.lower().startswith("file:"):

@@ -19,8 +19,9 @@ away goes back one state, and the area's height is the loop's tail computed
 from the state reached.  The arithmetic is WeasyPrint's, in WeasyPrint's
 order, so the heights are the same floats as a full layout's.
 
-It measures only; the final area of each page (the boxes that are drawn) is
-still laid out whole, once.  Whenever a case is outside what this module
+The final area of each page (the boxes that are drawn) is the measure's own
+boxes when it holds all the page's notes (``weasyprint_fixes._final_area``), and
+is laid out whole otherwise (a cut area).  Whenever a case is outside what this module
 reproduces exactly, :meth:`AreaCache.measure` returns ``None`` and the caller
 lays the area out whole, as before: a cut note area (``_pc_cut``), an area
 whose top margin collapses with its first note or that starts a formatting

@@ -17,10 +17,13 @@ mends that inside the layout, so most documents are right after one layout.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from lxml import etree
 from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 from ...document import Document
@@ -42,6 +45,38 @@ DEFAULTS_CSS = (_HERE / "notes-defaults.css").read_text(encoding="utf-8")
 MECHANICS_CSS = (_HERE / "notes-mechanics.css").read_text(encoding="utf-8")
 
 
+#: Stylesheets parsed in this thread, each with the font configuration its ``@font-face`` rules
+#: filled, kept for the next documents of a batch (:func:`stylesheet`); the most recent few.
+_SHEETS = threading.local()
+SHEETS_KEPT = 4
+
+
+def stylesheet(text: str, base_url: str, fetcher: SafeFetcher) -> tuple[CSS, FontConfiguration, dict]:
+    """WeasyPrint's ``CSS`` for ``text``, the ``FontConfiguration`` and the colour profiles
+    (``@color-profile``, PDF/X's output intent) it fills; parsed once per thread.
+
+    Every document of a batch with the same theme and paper has the same stylesheet, and parsing it
+    and loading fontconfig's fonts is the same work each time.  A stylesheet is reused only with
+    the same text and base URL, and, if parsing it fetched anything (``@import``, ``@font-face``), a
+    fetcher that serves the same files: what WeasyPrint is given is then what it would have built,
+    and the PDF is byte-identical (``tests/writers/test_pdf.py``).  A parse that fails is not kept.
+    """
+    kept: OrderedDict = getattr(_SHEETS, "kept", None)
+    if kept is None:
+        kept = _SHEETS.kept = OrderedDict()
+    found = kept.get((text, base_url))
+    if found is not None and (not found[1] or found[2] == fetcher.key()):
+        kept.move_to_end((text, base_url))
+        return found[0]
+    fonts, profiles = FontConfiguration(), {}
+    asked = len(fetcher.asked)
+    sheet = CSS(string=text, base_url=base_url, url_fetcher=fetcher, font_config=fonts, color_profiles=profiles)
+    kept[(text, base_url)] = ((sheet, fonts, profiles), bool(fetcher.asked[asked:]), fetcher.key())
+    while len(kept) > SHEETS_KEPT:
+        kept.popitem(last=False)
+    return sheet, fonts, profiles
+
+
 def stylesheet_text(css: str) -> str:
     """The whole stylesheet WeasyPrint gets: the notes' defaults, ``css`` (theme and page), the mechanics."""
     return DEFAULTS_CSS + "\n" + css + "\n" + MECHANICS_CSS
@@ -59,7 +94,7 @@ def render_with_notes(doc: Document, html: str, css: str, fetcher: SafeFetcher, 
     """
     tree = etree.fromstring(html.encode("utf-8"))
     number_blocks(tree)
-    stylesheet = CSS(string=stylesheet_text(css), base_url=styles_dir.as_uri() + "/", url_fetcher=fetcher)
+    parsed = stylesheet(stylesheet_text(css), styles_dir.as_uri() + "/", fetcher)
     options = {"pdf_variant": variant, "pdf_tags": bool(variant and "ua" in variant)}
     _warn_fixes_off(doc, report)
     notes = {span.get("id"): Note(span) for span in tree.iter(f"{_H}span")
@@ -68,7 +103,7 @@ def render_with_notes(doc: Document, html: str, css: str, fetcher: SafeFetcher, 
     accepted: set[str] = set()  # notes that cannot start beside their call (see below)
     problem = None
     for _ in range(MAX_PASSES + 3 * len(notes)):
-        rendered = _render(tree, doc, stylesheet, fetcher, options)
+        rendered = _render(tree, doc, parsed, fetcher, options)
         layout = Layout.read(rendered)
         while True:
             problem = first_problem(notes, layout, skip=accepted)
@@ -81,10 +116,10 @@ def render_with_notes(doc: Document, html: str, css: str, fetcher: SafeFetcher, 
             accepted.add(problem.note)
         if problem is None:
             rendered = polish(tree, notes, rendered, layout, accepted,
-                              lambda: _render(tree, doc, stylesheet, fetcher, options),
+                              lambda: _render(tree, doc, parsed, fetcher, options),
                               lambda rendering: Layout.read(rendering))
             rendered = _floats.settle(tree, notes, rendered, accepted,
-                                      lambda: _render(tree, doc, stylesheet, fetcher, options), Layout.read)
+                                      lambda: _render(tree, doc, parsed, fetcher, options), Layout.read)
             _warn_moved(doc, notes, Layout.read(rendered), accepted, report)
             return rendered
     _give_up(doc, problem)
@@ -117,11 +152,14 @@ def _warn_moved(doc: Document, notes: dict[str, Note], layout: Layout, accepted:
                  "the notes before it fill that page", _note_pos(doc, note.number))
 
 
-def _render(tree, doc: Document, stylesheet, fetcher: SafeFetcher, options):
+def _render(tree, doc: Document, parsed: tuple[CSS, FontConfiguration, dict], fetcher: SafeFetcher, options):
+    sheet, fonts, profiles = parsed
     text = etree.tostring(tree, encoding="unicode")
     try:
         html = HTML(string=text, base_url=SOURCE_URL, url_fetcher=fetcher)
-        return _weasyprint_fixes.render(html, stylesheets=[stylesheet], **options)
+        # A copy: writing the PDF adds to the document's profiles (sRGB), which the next document must not see.
+        return _weasyprint_fixes.render(html, font_config=fonts, color_profiles=dict(profiles),
+                                        stylesheets=[sheet], **options)
     except FatalURLFetchingError as exc:
         refused = fetcher.refused[-1] if fetcher.refused else str(exc)
         raise PubconvError(f"the PDF renderer asked for {refused!r}, which pubconv does not serve",

@@ -218,7 +218,10 @@ def pushed_note(notes: dict[str, Note], layout: Layout) -> tuple[Note, int] | No
         area_top = min((layout.pieces[p].top for p in before.pieces), default=None)
         floor = (area_top - layout.area_overhead) if area_top is not None else before.content_bottom
         overhead = 0.0 if area_top is not None else layout.area_overhead
-        gap = floor - before.body_bottom - overhead - 3 * before.body_line_height - 4.0
+        # What comes back with the call: the page's body down to the call's line (a heading above it
+        # too), and two more lines for the paragraph's widows; at least three lines.
+        back = max(3 * before.body_line_height, call[1][3] - page.content_top + 2 * before.body_line_height)
+        gap = floor - before.body_bottom - overhead - back - 4.0
         # Notes called above it in those lines were pushed with it and would have to come back whole.
         # One called after it would follow its cut part overleaf and push its line back again: no try.
         pushed = _called_in_first_lines(notes, layout, call[0])

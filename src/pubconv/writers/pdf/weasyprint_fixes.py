@@ -53,6 +53,17 @@ of the document (``notes``).
    :class:`FixedLayoutContext` measures it note by note (``footnote_area``),
    with the same heights, and lays it out whole only where that is not exact.
 
+5. **A long note starts in the gap above its call** (fix 2, completed).  A
+   note cut just below its call's line left room for that line only; when
+   the call's paragraph may not break right after it (its ``widows``: the
+   line is one of its last lines; its ``orphans``: one of its first on the
+   page), WeasyPrint's ``_break_line`` took the call's line back overleaf, the
+   note with it, and the page ended in a gap that ``repair.polish`` filled
+   with a second layout.  Here the lines of the paragraph are looked ahead
+   (``_Lookahead`` around ``iter_line_boxes``) and the note area begins below
+   the first line after which WeasyPrint breaks the paragraph as it is
+   (``_kept``).  ``FixedLayoutContext._pc_keep_lines`` switches it off (tests).
+
 **Scope.**  The fixes live in :class:`FixedLayoutContext` (a ``LayoutContext``
 subclass) and :class:`FixedDocument` (a ``Document`` subclass that builds
 one); :func:`render` lays a document out with them.  Two of WeasyPrint's
@@ -98,10 +109,15 @@ _REPORT_FIXED = (_REPORT + " and not any(\n"
 #: Fix 2: layout_footnote learns where the call's line ends, to split the note below it.
 _LAYOUT_CALL = "overflow = context.layout_footnote(footnote)"
 _LAYOUT_CALL_FIXED = ("overflow = context.layout_footnote(\n"
-                      "                    footnote, _pc_room_top(new_position_y + offset_y, bottom_space))")
+                      "                    footnote, _pc_room_top(new_position_y + offset_y, bottom_space),\n"
+                      "                    _pc_kept(box, lines_iterator, len(new_children), page_is_empty, max_lines,\n"
+                      "                             resume_at, new_position_y + offset_y, offset_y, bottom_space))")
 #: Fix 2: a note called after one that runs on overleaf follows it there; its line stays.
 _LINE_POLICY = "if footnote.style['footnote_policy'] == 'line':"
 _LINE_POLICY_FIXED = "if footnote.style['footnote_policy'] == 'line' and context._pc_cut is None:"
+#: Fix 5: the lines of the call's paragraph can be looked ahead (to keep its orphans and widows).
+_LINES = "lines_iterator = iter_line_boxes("
+_LINES_FIXED = "lines_iterator = _pc_iter_line_boxes("
 #: Fix 2: the page's final note area is laid out from its continued note and to its cut.
 _FINAL_AREA = """    footnote_area = build.create_anonymous_boxes(footnote_area.deepcopy())
     footnote_area = block_level_layout(
@@ -154,9 +170,12 @@ EXPECTED = {
         "f1e76cc779a8985537b04c91ed408f44ac5c5eb652552898fcb9eb01bf02f033",
     # C: reporting a note takes it out of the area through _update_footnote_area
     "layout.LayoutContext.report_footnote": "f05bad3895c6824c591301212219c70ab11c11df9277695eea639ea80baf1ee0",
-    # C: fix 4 breaks the line where WeasyPrint would, then takes one more line overleaf as it does
+    # C: fix 4 breaks the line where WeasyPrint would, then takes one more line overleaf as it does;
+    # fix 5 keeps the rules by which it breaks a paragraph (orphans, widows)
     "layout.block._break_line": "2b92255d94ab45f789310b2716ae1bf7d4a178e18636e4fc42cbfa56fbf9fd1a",
     "layout.block.remove_placeholders": "ce16d97a1caacea0b8d73e44a1b54b768e0c76c6d58d4c414e5f10e77859bd08",
+    # C: fix 5 looks its lines ahead ((line, resume_at), laid out one after the other)
+    "layout.inline.iter_line_boxes": "04aec48abfcad809bc94c54eeba0e23a389e824cec85fe67bc1b21412d29dc3a",
 }
 
 _lock = threading.Lock()
@@ -224,10 +243,11 @@ def _prepare() -> list[str]:
         return found
     _ORIGINAL.update(linebox=block._linebox_layout, make_page=page.make_page)
     linebox = _rewrite(block, _ORIGINAL["linebox"], [(_REPORT, _REPORT_FIXED), (_LAYOUT_CALL, _LAYOUT_CALL_FIXED),
-                                                     (_LINE_POLICY, _LINE_POLICY_FIXED),
+                                                     (_LINE_POLICY, _LINE_POLICY_FIXED), (_LINES, _LINES_FIXED),
                                                      (_HYPHEN_BREAK, _HYPHEN_BREAK_FIXED),
                                                      (_HYPHEN_CALL_BREAK, _HYPHEN_CALL_BREAK_FIXED)],
-                       {"_pc_room_top": _room_top, "_pc_break_whole_word": _break_whole_word})
+                       {"_pc_room_top": _room_top, "_pc_kept": _kept, "_pc_iter_line_boxes": _iter_line_boxes,
+                        "_pc_break_whole_word": _break_whole_word})
     make_page = _rewrite(page, _ORIGINAL["make_page"], [(_FINAL_AREA, _FINAL_AREA_FIXED)],
                          {"_pc_final_area": _final_area})
     if linebox is None:
@@ -304,16 +324,17 @@ def suspended():
         _local.suspended = before
 
 
-def render(html, **options):
-    """``html.render(**options)`` with the fixes when they are in force (a :class:`FixedDocument`)."""
+def render(html, font_config=None, color_profiles=None, **options):
+    """``html.render(font_config, color_profiles, **options)`` with the fixes when they are in force
+    (a :class:`FixedDocument`)."""
     if getattr(_local, "suspended", False) or not in_force():
-        return html.render(**options)
+        return html.render(font_config=font_config, color_profiles=color_profiles, **options)
     for unknown in sorted(set(options) - set(DEFAULT_OPTIONS)):
         LOGGER.error("Unknown rendering option: %s.", unknown)
     merged = DEFAULT_OPTIONS.copy()
     merged.update(options)
     with _entered():
-        return FixedDocument._render(html, None, None, None, merged)
+        return FixedDocument._render(html, font_config, None, color_profiles, merged)
 
 
 class FixedDocument(Document):
@@ -335,6 +356,8 @@ class FixedLayoutContext(LayoutContext):
 
     #: Measure note areas note by note (``footnote_area``); False: lay the whole area out each time.
     _pc_incremental = True
+    #: Fix 5: a cut note begins below the lines its call's paragraph keeps on the page (False: tests).
+    _pc_keep_lines = True
     #: Tests: also lay each area out whole and append any difference to ``_pc_mismatches``.
     _pc_verify = False
     _pc_mismatches: list = []
@@ -387,11 +410,13 @@ class FixedLayoutContext(LayoutContext):
             self.page_bottom -= self.current_footnote_area.margin_height()
         return False
 
-    def layout_footnote(self, footnote, room_top: float | None = None):
+    def layout_footnote(self, footnote, room_top: float | None = None, kept=None):
         """Add a note to the page's area, cutting it if it does not fit; whether it overflows.
 
         ``room_top`` is where the area may begin: below the call's line, or
-        ``None`` for a note carried to the top of a page.
+        ``None`` for a note carried to the top of a page.  ``kept()``, if
+        given, is where it may begin below the lines that the call's paragraph
+        must keep on the page with the call's line (fix 5).
         """
         if self._pc_carry is not None and self._pc_carry[1] is footnote and not self.current_page_footnotes:
             self._pc_head = self._pc_carry[2]  # the note that runs on from the page before
@@ -402,6 +427,9 @@ class FixedLayoutContext(LayoutContext):
             self._update_footnote_area()
             return True
         overflow = self._update_footnote_area()
+        if kept is not None and room_top is not None and self._pc_keep_lines and not self.in_column \
+                and footnote.style["footnote_policy"] == "line" and not self.reported_footnotes:
+            room_top = max(room_top, kept())  # fix 5
         # Too tall for the note area, or pushing the page's foot above the call's line.
         if (overflow or (room_top is not None and self.overflows(self.page_bottom, room_top))) \
                 and not self.in_column and footnote.style["footnote_policy"] == "line" \
@@ -484,7 +512,106 @@ def _room_top(line_bottom: float, bottom_space: float) -> float:
     return line_bottom + bottom_space if bottom_space > -math.inf else math.inf
 
 
+# ---------------------------------------------------------------- fix 5: the call's paragraph keeps its lines
+
+
+class _Lookahead:
+    """WeasyPrint's iterator of ``(line, resume_at)``, whose next lines can be seen before they are used."""
+
+    __slots__ = ("_lines", "_ahead")
+
+    def __init__(self, lines):
+        self._lines = lines
+        self._ahead: list = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self._ahead:
+            return self._ahead.pop(0)
+        return next(self._lines)
+
+    def peek(self, count: int) -> list:
+        """Up to ``count`` of the lines to come (fewer: the paragraph ends), still to be used."""
+        while len(self._ahead) < count and not (self._ahead and self._ahead[-1][1] is None):
+            try:
+                self._ahead.append(next(self._lines))
+            except StopIteration:
+                break
+        return self._ahead[:count]
+
+
+def _iter_line_boxes(*args):
+    """``layout.inline.iter_line_boxes``, looked ahead (in ``_linebox_layout``)."""
+    return _Lookahead(block.iter_line_boxes(*args))
+
+
+def _kept(box, lines, placed: int, page_is_empty: bool, max_lines, resume_at, line_bottom: float,
+          offset_y: float, bottom_space: float):
+    """``kept()``: where a note called in this line may begin, below the lines its paragraph keeps here.
+
+    A note cut just below its call's line leaves room for that line only; if
+    the paragraph's ``orphans`` or ``widows`` forbid a page break right after
+    it, WeasyPrint then takes the call's line back overleaf (``_break_line``)
+    and the note with it, and the page ends in a gap.  The area begins
+    instead below the first line after which the paragraph may break: the
+    call's line itself, or a few lines more (the paragraph's end, or as many
+    as its orphans need), read ahead from the line iterator.
+    """
+    def kept() -> float:
+        room_top = _room_top(line_bottom, bottom_space)
+        if max_lines is not None or resume_at is None or not isinstance(lines, _Lookahead) \
+                or not _plain_lines(box):
+            return room_top  # the paragraph ends with the call's line (or is clamped, or not plain: as released)
+        orphans, widows = box.style["orphans"], box.style["widows"]
+        here = placed + 1  # the paragraph's lines on this page, with the call's line
+        wanted = max(0, orphans - here) + widows
+        ahead = lines.peek(wanted)
+        ended = len(ahead) < wanted or (bool(ahead) and ahead[-1][1] is None)
+        seen = here + len(ahead)
+        # The first line after which WeasyPrint's _break_line breaks as it is: it takes no line
+        # back for the widows, and it keeps the orphans (not asked on a page that starts here).
+        for end in range(here, seen + 1):
+            if ended and end == seen:
+                break  # the paragraph ends on this page
+            after = (seen - end) if ended else (seen + 1 - end)  # at least, lines left for the next page
+            if after >= widows and (end >= orphans or page_is_empty):
+                break
+        else:
+            return room_top  # no break is allowed: WeasyPrint moves the paragraph, as released
+        if end == here:
+            return room_top
+        line = ahead[end - here - 1][0]
+        decoration = box.border_bottom_width + box.padding_bottom if (offset_y or (ended and end == seen)) else 0
+        return _room_top(line.position_y + line.height + decoration, bottom_space)
+
+    return kept
+
+
+def _plain_lines(box) -> bool:
+    """Whether laying out a line of ``box`` leaves nothing behind (no float, positioned or running box).
+
+    A line read ahead may never be placed (the page ends before it); WeasyPrint takes back what the
+    lines it lays out and drops leave (``remove_placeholders``), but only for the lines it asked for.
+    """
+    known = getattr(box, "_pc_plain_lines", None)
+    if known is None:
+        known = not any(b.is_floated() or b.is_absolutely_positioned() or b.is_running()
+                        for b in box.descendants() if b is not box)
+        box._pc_plain_lines = known  # the box is WeasyPrint's, kept for the whole render
+    return known
+
+
 def _final_area(context, footnote_area, positioned_boxes):
+    """The page's note area as it is drawn: the incremental measure's boxes if it holds them all."""
+    cache = context._pc_area
+    if context._pc_incremental and context._pc_cut is None and not context._pc_verify and cache is not None \
+            and footnote_area is context.current_footnote_area and cache.fits(context) and footnote_area.children:
+        measured = cache.measure(context, context.current_page_footnotes)
+        if measured is not None:
+            context._pc_area = None  # its boxes are the page's now (translated, drawn): never measured again
+            return measured[0]
     laid, _ = _layout_area(context, footnote_area, _cut_height(context), page_is_empty=True,
                            absolute_boxes=positioned_boxes, fixed_boxes=positioned_boxes)
     return laid
