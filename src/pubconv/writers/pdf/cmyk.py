@@ -22,9 +22,9 @@ _NAMED = {"black": (0, 0, 0), "white": (255, 255, 255), "gray": (128, 128, 128),
           "darkgray": (169, 169, 169), "darkgrey": (169, 169, 169), "lightgray": (211, 211, 211),
           "lightgrey": (211, 211, 211), "red": (255, 0, 0), "maroon": (128, 0, 0), "navy": (0, 0, 128),
           "blue": (0, 0, 255)}
-_NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)%?"
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)%?"
 _COLOUR = re.compile(r"(?<![\w#-])(?:#(?P<hex>[0-9a-fA-F]{8}|[0-9a-fA-F]{6}|[0-9a-fA-F]{3,4})(?![\w-])"
-                     rf"|rgba?\(\s*(?P<rgb>{_NUMBER}(?:\s*[,\s]\s*{_NUMBER}){{2}})(?:\s*[,/]\s*(?P<alpha>{_NUMBER}))?\s*\)"
+                     rf"|rgba?\(\s*(?P<rgb>{_NUMBER}(?:(?:\s*,\s*|\s+){_NUMBER}){{2}})(?:\s*[,/]\s*(?P<alpha>{_NUMBER}))?\s*\)"
                      rf"|(?P<name>{'|'.join(_NAMED)})(?![\w-]))", re.I)
 #: A declaration's value: after a colon, up to ``;`` or ``}`` (a selector ends at ``{`` and is left alone).
 _VALUE = re.compile(r"(?<=:)[^;{}]*(?=[;}])")
