@@ -13,7 +13,7 @@ use the build's time instead (``SOURCE_DATE_EPOCH``, else the document's date,
 as the PDF's own dates), in the thread that writes the PDF only: fontTools'
 ``head`` module looks ``timestampNow`` up as a module global, which is
 replaced by a dispatcher while a pubconv write runs and put back after the
-last one ends.  Another thread, or anyone else's fontTools call, gets the
+last one ends (``swap``, as for WeasyPrint's layout).  Another thread, or anyone else's fontTools call, gets the
 clock as before.
 
 Guard: if fontTools' ``head`` table no longer calls ``timestampNow`` when it
@@ -28,31 +28,29 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import lru_cache
 
-_lock = threading.Lock()
+from .swap import Swap
+
 _local = threading.local()
-_depth = 0
-_saved = None
 
 
 @lru_cache(maxsize=1)
-def _head_module():
-    """fontTools' ``head`` table module, if it still stamps through ``timestampNow``; else ``None``."""
+def _head_swap():
+    """The swap of fontTools' ``head`` module's ``timestampNow``, if it still stamps through it; else ``None``."""
     from fontTools.ttLib.tables import _h_e_a_d
 
     try:
         source = inspect.getsource(_h_e_a_d.table__h_e_a_d.compile)
     except (OSError, TypeError, AttributeError):
         return None
-    if "timestampNow()" not in source or not callable(getattr(_h_e_a_d, "timestampNow", None)):
+    original = getattr(_h_e_a_d, "timestampNow", None)
+    if "timestampNow()" not in source or not callable(original):
         return None
-    return _h_e_a_d
 
+    def dispatch():
+        stamp = getattr(_local, "stamp", None)
+        return original() if stamp is None else stamp
 
-def _dispatch():
-    stamp = getattr(_local, "stamp", None)
-    if stamp is not None:
-        return stamp
-    return _saved()
+    return Swap((_h_e_a_d, "timestampNow", dispatch))
 
 
 def font_time(w3c: str | None) -> int:
@@ -74,24 +72,14 @@ def stamped(w3c: str | None):
 
     Yields ``False`` when fontTools cannot be reached this way (see *Guard*), ``True`` otherwise.
     """
-    global _depth, _saved
-    module = _head_module()
-    if module is None:
+    swap = _head_swap()
+    if swap is None:
         yield False
         return
     before = getattr(_local, "stamp", None)
     _local.stamp = font_time(w3c)
-    with _lock:
-        if _depth == 0:
-            _saved = module.timestampNow
-            module.timestampNow = _dispatch
-        _depth += 1
     try:
-        yield True
+        with swap.scope():
+            yield True
     finally:
-        with _lock:
-            _depth -= 1
-            if _depth == 0:
-                module.timestampNow = _saved
-                _saved = None
         _local.stamp = before

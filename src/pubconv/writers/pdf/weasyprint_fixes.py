@@ -101,6 +101,7 @@ from weasyprint.formatting_structure import boxes, build
 from weasyprint.layout import LayoutContext, block, page
 
 from .footnote_area import AreaCache
+from .swap import Swap
 
 #: Fix 1: no "report footnotes" while the page holds a note that must stay with its call.
 _REPORT = "report = not context.in_column and can_break_now and not could_break_before"
@@ -185,8 +186,6 @@ _ORIGINAL: dict = {}
 #: name -> pubconv's recompiled version; filled by _prepare()
 _FIXED: dict = {}
 _problems: list[str] | None = None
-_depth = 0
-_saved: tuple | None = None
 
 
 # ---------------------------------------------------------------- the guard
@@ -294,23 +293,8 @@ def _make_page(context, *args, **kwargs):
     return _ORIGINAL["make_page"](context, *args, **kwargs)
 
 
-@contextmanager
-def _entered():
-    """Route WeasyPrint's two module-level calls through the dispatchers, for the duration."""
-    global _depth, _saved
-    with _lock:
-        if _depth == 0:
-            _saved = (block._linebox_layout, page.make_page)
-            block._linebox_layout, page.make_page = _linebox_layout, _make_page
-        _depth += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _depth -= 1
-            if _depth == 0:
-                block._linebox_layout, page.make_page = _saved
-                _saved = None
+#: Route WeasyPrint's two module-level calls through the dispatchers while a pubconv render runs.
+_entered = Swap((block, "_linebox_layout", _linebox_layout), (page, "make_page", _make_page)).scope
 
 
 @contextmanager
