@@ -105,7 +105,7 @@ tools/ace/node_modules/.installed: tools/ace/package.json tools/ace/package-lock
 	cd tools/ace && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Writes docs/performance.md (about 15 minutes on 2 CPUs; `benchmarks/run.py --quick` for fewer repetitions).
+# Writes docs/performance.md (well over half an hour on 2 CPUs; `benchmarks/run.py --quick` for fewer repetitions).
 bench: sysdeps $(VENV)/.installed-test
 	$(PY) -m pip install -q -e '.[test,bench]'
 	$(PY) benchmarks/run.py
