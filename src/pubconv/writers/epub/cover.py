@@ -103,14 +103,22 @@ def _fit(draw, text: str, face: str, size: int, width: int, max_lines: int):
 
 
 def generate(doc: Document, logo: Path | None, theme_dir: Path | None) -> bytes:
-    """A PNG cover of :data:`SIZE` from the metadata (deterministic bytes)."""
-    from PIL import Image, ImageDraw
+    """A PNG cover of :data:`SIZE` from the metadata (deterministic bytes).
 
-    colours = _colours(theme_dir)
+    The text is drawn as a coverage mask (anti-aliased, one byte a pixel) and coloured through a
+    palette of 256: 128 steps from the band's colour to its ink for the band, 128 from the
+    background to the ink below it.  An 8-bit PNG of that is a third of the data of an RGB one and
+    encodes about five times faster, and its steps of 1/127 between two colours are finer than an
+    eye sees.  With a logo (any colours) the cover is RGB.
+    """
+    from PIL import Image, ImageColor, ImageDraw
+
+    colours = {k: ImageColor.getrgb(v)[:3] for k, v in _colours(theme_dir).items()}
     width, height = SIZE
     text_width = width - 2 * MARGIN
-    img = Image.new("RGB", SIZE, colours["background"])
-    draw = ImageDraw.Draw(img)
+    mask = Image.new("L", SIZE, 0)
+    draw = ImageDraw.Draw(mask)
+    ink = 255
 
     series = doc.find("p:meta/p:series")
     label = series_title = number = ""
@@ -124,30 +132,29 @@ def generate(doc: Document, logo: Path | None, theme_dir: Path | None) -> bytes:
             elif name == "label":
                 label = " ".join(text_of(child).split())
     band_height = 520
-    draw.rectangle((0, 0, width, band_height), fill=colours["band"])
     y = 170
     if label or number:
         font = _font("bold", 120)
-        draw.text((MARGIN, y), " ".join(p for p in (label, number) if p), font=font, fill=colours["band_ink"])
+        draw.text((MARGIN, y), " ".join(p for p in (label, number) if p), font=font, fill=ink)
         y += 150
     if series_title:
         font, lines, size = _fit(draw, series_title, "regular", 64, text_width, 2)
         for line in lines:
-            draw.text((MARGIN, y), line, font=font, fill=colours["band_ink"])
+            draw.text((MARGIN, y), line, font=font, fill=ink)
             y += int(size * 1.25)
 
     y = band_height + 220
     title = " ".join(doc.title.split())
     font, lines, size = _fit(draw, title, "bold", 132, text_width, 6)
     for line in lines:
-        draw.text((MARGIN, y), line, font=font, fill=colours["ink"])
+        draw.text((MARGIN, y), line, font=font, fill=ink)
         y += int(size * 1.2)
     subtitle = " ".join(text_of(doc.find("p:meta/p:subtitle")).split())
     if subtitle:
         y += 50
         font, lines, size = _fit(draw, subtitle, "italic", 76, text_width, 5)
         for line in lines:
-            draw.text((MARGIN, y), line, font=font, fill=colours["ink"])
+            draw.text((MARGIN, y), line, font=font, fill=ink)
             y += int(size * 1.25)
     authors = [" ".join(p for p in (text_of(a.find("p:name/p:given", XPATH_NS)),
                                     text_of(a.find("p:name/p:family", XPATH_NS))) if p.strip())
@@ -157,7 +164,7 @@ def generate(doc: Document, logo: Path | None, theme_dir: Path | None) -> bytes:
         font, lines, size = _fit(draw, ", ".join(" ".join(a.split()) for a in authors), "regular", 80,
                                  text_width, 4)
         for line in lines:
-            draw.text((MARGIN, y), line, font=font, fill=colours["ink"])
+            draw.text((MARGIN, y), line, font=font, fill=ink)
             y += int(size * 1.3)
 
     foot = height - MARGIN
@@ -166,8 +173,16 @@ def generate(doc: Document, logo: Path | None, theme_dir: Path | None) -> bytes:
         font, lines, size = _fit(draw, publisher, "regular", 60, text_width, 2)
         for line in reversed(lines):
             foot -= int(size * 1.3)
-            draw.text((MARGIN, foot), line, font=font, fill=colours["ink"])
+            draw.text((MARGIN, foot), line, font=font, fill=ink)
+
+    # Coverage to palette index: the band's 128 steps above its edge, the page's 128 below.
+    img = mask.point([v >> 1 for v in range(256)])
+    img.paste(mask.crop((0, band_height, width, height)).point([128 + (v >> 1) for v in range(256)]),
+              (0, band_height))
+    img.putpalette([c for pair in (("band", "band_ink"), ("background", "ink")) for step in range(128)
+                    for c in _blend(colours[pair[0]], colours[pair[1]], step / 127)])
     if logo is not None and logo.suffix.lower() in (".png", ".jpg", ".jpeg", ".gif", ".webp"):
+        img = img.convert("RGB")
         with Image.open(logo) as mark:
             mark = mark.convert("RGBA")
             mark.thumbnail((text_width, 260))
@@ -177,6 +192,9 @@ def generate(doc: Document, logo: Path | None, theme_dir: Path | None) -> bytes:
     img.save(out, format="PNG", optimize=False, compress_level=6)  # level 9 costs 4x the time for 3% less
     return out.getvalue()
 
+
+def _blend(start: tuple, end: tuple, t: float) -> tuple[int, ...]:
+    return tuple(round(a + (b - a) * t) for a, b in zip(start, end))
 
 def cover(doc: Document, options, number: int) -> Cover:
     """The cover image for the package (``number`` makes its package name unique)."""
