@@ -182,14 +182,34 @@ def check_notes(doc, data: bytes, tmp: Path) -> dict[str, list[int]]:
     calls = call_pages(data)
     assert sorted(calls, key=int) == sorted(where, key=int)
     order = sorted(where, key=int)
+    feet = None
     for i, n in enumerate(order):
         pages = where[n]
         assert pages == list(range(pages[0], pages[0] + len(pages))), f"note {n} skips a page: {pages}"
         if pages[0] == calls[n]:
             continue
-        assert i > 0 and pages[0] > calls[n] and pages[0] == where[order[i - 1]][-1], \
+        assert i > 0 and pages[0] > calls[n], f"note {n} starts on page {pages[0] + 1}, its call is on page {calls[n] + 1}"
+        end = where[order[i - 1]][-1]
+        if pages[0] == end:
+            continue
+        # Or on the next page, when the note before it was carried past this one's call and fills
+        # its last page to the foot: no two lines of this one fit below it.
+        feet = _note_feet(data, tmp) if feet is None else feet
+        assert pages[0] == end + 1 and end > calls[n] and feet[end], \
             f"note {n} starts on page {pages[0] + 1}, its call is on page {calls[n] + 1}"
     return where
+
+
+def _note_feet(data: bytes, tmp: Path, bottom_mm: float = 26, lines: float = 2) -> list[bool]:
+    """Per page: whether its last note line is within ``lines`` note lines of the foot of its content box."""
+    out = []
+    with pikepdf.open(BytesIO(data)) as pdf_file:
+        heights = [float(p.mediabox[3]) - float(p.mediabox[1]) for p in pdf_file.pages]
+    for words, height in zip(words_by_page(data, tmp), heights):
+        bottom = height - bottom_mm * PT_PER_MM
+        notes = [w for w in words if w[2] <= bottom + 1 and 8.2 <= w[3] <= 8.9]
+        out.append(bool(notes) and bottom - max(w[2] for w in notes) < lines * 8.5 * 1.4)
+    return out
 
 
 # ---------------------------------------------------------------- PDF/X-4, as far as pikepdf can tell

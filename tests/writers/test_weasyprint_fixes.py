@@ -30,7 +30,7 @@ from pubconv.writers import xhtml as _xhtml
 from pubconv.writers.pdf import notes as _pdf_notes
 from pubconv.writers.pdf import weasyprint_fixes as _weasyprint_fixes
 from pubconv.writers.pdf.problems import NoteMoved
-from pdf_reading import check_notes, note_text_by_page, squeeze, words_by_page
+from pdf_reading import check_notes, note_pages, note_text_by_page, squeeze, words_by_page
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -569,3 +569,61 @@ def test_lines_are_read_ahead_only_in_paragraphs_that_leave_nothing_behind():
                    if type(b) is wp_boxes.BlockBox and b.element_tag == "p"}
     assert {k: _weasyprint_fixes._plain_lines(v) for k, v in boxes_by_id.items()} == \
         {"a": True, "b": False, "c": False}
+
+
+# ---------------------------------------------------------------- notes carried on for pages (issue 21)
+
+
+def _carried_chain(path: Path) -> None:
+    """Forty notes of five to eight lines, called five to a sentence in the first paragraph: they fill
+    page after page beside the body that follows."""
+    w = corpus._Writer(2101)
+    calls = " ".join(w.sentence() + "".join(f"[^{n}]" for n in range(k, k + 5)) for k in range(1, 41, 5))
+    body = "\n\n".join(w.sentences(6, 9) for _ in range(24))
+    notes = "\n".join(f"[^{n}]: {w.sentences(4, 7)}" for n in range(1, 41))
+    path.write_text(f"---\ntitle: Carried notes\ndate: 2024-01-02\nlang: en\n---\n\n{calls}\n\n{body}\n\n{notes}\n",
+                    encoding="utf-8")
+
+
+def test_notes_carried_pages_past_their_calls_cost_one_layout_and_one_warning(layouts, monkeypatch, tmp_path):
+    """A note that the notes before it carry two pages or more past its call is where it belongs in
+    print order: no repair is tried (each cost a whole layout, and none can bring it back), and the
+    run of such notes gets one ``footnote-moved`` warning at its first note, with the pages."""
+    path = tmp_path / "carried.md"
+    _carried_chain(path)
+    doc = pubconv.read(path)
+    found = Collector()
+    cut_numbers = {"kept": 0}
+    numbers = _weasyprint_fixes.FixedLayoutContext._pc_cut_numbers
+
+    def counting(self):
+        memo = self._pc_cut_memo
+        found_numbers = numbers(self)
+        cut_numbers["kept"] += found_numbers is not None and memo is not None and memo is self._pc_cut_memo
+        return found_numbers
+
+    monkeypatch.setattr(_weasyprint_fixes.FixedLayoutContext, "_pc_cut_numbers", counting)
+    data = write(doc, found)
+    assert len(layouts) == 1
+    where = note_pages(doc, data, tmp_path)  # every note once, whole, in order
+    assert max(pages[0] for pages in where.values()) >= 4
+    moved = [d for d in found.items if d.code == "footnote-moved"]
+    assert len(moved) == 1, [d.message for d in moved]
+    assert re.search(r"footnotes \d+–40, called on pages? [\d–]+, start on pages \d+–\d+: the notes before "
+                     r"them fill the pages between", moved[0].message), moved[0].message
+    assert moved[0].pos.line > 1
+    # Every page after the first cut lays its area out once per cut, not once per note added and reported.
+    assert cut_numbers["kept"] > 20
+
+
+def test_a_cut_area_measured_once_gives_the_pdf_of_whole_layouts(monkeypatch, tmp_path):
+    """The cut area's kept numbers against a whole layout each time: the same PDF, every height equal."""
+    path = tmp_path / "carried.md"
+    _carried_chain(path)
+    doc = pubconv.read(path)
+    fixed = _weasyprint_fixes.FixedLayoutContext
+    monkeypatch.setattr(fixed, "_pc_verify", True)
+    monkeypatch.setattr(fixed, "_pc_mismatches", [])
+    whole, incremental = _with_and_without_incremental(doc, monkeypatch)
+    assert incremental == whole
+    assert fixed._pc_mismatches == []

@@ -105,7 +105,7 @@ class AreaCache:
 
     def _step(self, context, footnote) -> bool:
         """One turn of block_container_layout's loop for ``footnote``; False if not reproducible."""
-        if not _plain(footnote):
+        if not plain(footnote):
             return False
         index = len(self.notes)
         box = self.box
@@ -152,7 +152,7 @@ class AreaCache:
         return new_box
 
 
-def _plain(footnote) -> bool:
+def plain(footnote) -> bool:
     """Whether a note holds only in-flow content that cannot reach outside its own layout."""
     known = getattr(footnote, "_pc_plain", None)
     if known is None:

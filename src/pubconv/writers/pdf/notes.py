@@ -143,13 +143,45 @@ def _give_up(doc: Document, problem: Problem) -> None:
 
 
 def _warn_moved(doc: Document, notes: dict[str, Note], layout: Layout, accepted: set[str], report) -> None:
-    for note_id in sorted(accepted, key=lambda i: list(notes).index(i)):
-        note = notes[note_id]
+    """``footnote-moved`` for a note kept off its call's page, and for notes carried on past the next page.
+
+    A note that starts on the page after its call's, behind a note running on, is where a book puts
+    it; one that starts two or more pages later (the notes before it fill every page between) is
+    printed as books print it, but a reader turns pages to find it, and the author should hear of
+    it: one warning for each run of such notes, at the first of them.
+    """
+    carried: list[list] = []  # runs of consecutive notes: [(note, its page, its call's page), ...]
+    previous = None
+    for note in notes.values():
         piece, call = layout.pieces.get(note.id), layout.call(note)
-        if piece is not None and call is not None and piece.page != call[0]:
+        if piece is None or call is None or piece.page <= call[0]:
+            previous = None
+            continue
+        if note.id in accepted:
             warn(report, "footnote-moved",
                  f"footnote {note.number} starts on page {piece.page + 1}, after its call on page {call[0] + 1}: "
                  "the notes before it fill that page", _note_pos(doc, note.number))
+        elif piece.page > call[0] + 1:
+            if previous is None:
+                carried.append([])
+            carried[-1].append((note, piece.page + 1, call[0] + 1))
+            previous = note
+            continue
+        previous = None
+    for run in carried:
+        first, page, called = run[0]
+        if len(run) == 1:
+            what = (f"footnote {first.number} starts on page {page}, after its call on page {called}: "
+                    "the notes before it fill the pages between")
+        else:
+            pages, calls = sorted({r[1] for r in run}), sorted({r[2] for r in run})
+            what = (f"footnotes {first.number}–{run[-1][0].number}, called on {_pages(calls)}, "
+                    f"start on {_pages(pages)}: the notes before them fill the pages between")
+        warn(report, "footnote-moved", what, _note_pos(doc, first.number))
+
+
+def _pages(numbers: list[int]) -> str:
+    return f"page {numbers[0]}" if len(numbers) == 1 else f"pages {numbers[0]}–{numbers[-1]}"
 
 
 def _render(tree, doc: Document, parsed: tuple[CSS, FontConfiguration, dict], fetcher: SafeFetcher, options):

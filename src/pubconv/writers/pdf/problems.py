@@ -97,4 +97,15 @@ def _after_previous(notes: dict[str, Note], layout: Layout, note: Note, call_pag
     if index == 0 or page <= call_page:
         return False
     end = layout.pieces.get(layout.parts(order[index - 1])[-1])
-    return end is not None and end.page == page
+    if end is None:
+        return False
+    if end.page == page:
+        return True
+    # The notes before it ran on past its call's page, and the last of them ends at the foot of the
+    # page before this one, with no room for two of its lines: it starts in the next page's area,
+    # where a carried note begins.  (No repair can start it earlier: the notes before it keep their
+    # order, and each repair tried would cost a layout.  ``notes`` warns when that is two pages or
+    # more after its call.)
+    piece = layout.pieces.get(note.id)
+    return piece is not None and call_page < end.page == page - 1 \
+        and layout.pages[end.page].content_bottom - end.bottom < 2 * piece.line_height

@@ -51,7 +51,9 @@ of the document (``notes``).
 5. **Incremental note areas** (not a fault, a cost): WeasyPrint lays the
    whole note area out again each time a note is added or taken back;
    :class:`FixedLayoutContext` measures it note by note (``footnote_area``),
-   with the same heights, and lays it out whole only where that is not exact.
+   with the same heights, and lays it out whole only where that is not exact;
+   an area that ends in a cut note is laid out once per cut, not once per note
+   added and reported after it (``_pc_cut_numbers``).
 
 5. **A long note starts in the gap above its call** (fix 2, completed).  A
    note cut just below its call's line left room for that line only; when
@@ -100,7 +102,7 @@ from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes, build
 from weasyprint.layout import LayoutContext, block, page
 
-from .footnote_area import AreaCache
+from .footnote_area import AreaCache, plain
 from .swap import Swap
 
 #: Fix 1: no "report footnotes" while the page holds a note that must stay with its call.
@@ -350,7 +352,7 @@ class FixedLayoutContext(LayoutContext):
     _pc_whole_words = True
 
     def _pc_reset(self) -> None:
-        self._pc_cut = self._pc_head = self._pc_carry = self._pc_area = None
+        self._pc_cut = self._pc_head = self._pc_carry = self._pc_area = self._pc_cut_memo = None
 
     def _pc_measure(self):
         """(area box with its height, its last note's box) measured incrementally; None: not here."""
@@ -370,25 +372,64 @@ class FixedLayoutContext(LayoutContext):
                                             mine.height, whole.height))
         return measured
 
+    def _pc_area_numbers(self) -> tuple[float, float, float, float]:
+        """The page's note area as ``_update_footnote_area`` needs it: (height, margin height, bottom of
+        its content, bottom of its last note), measured note by note, taken from the cut, or laid out whole."""
+        measured = self._pc_measure()
+        if measured is None:
+            numbers = self._pc_cut_numbers()
+            if numbers is not None:
+                return numbers
+            footnote_area, _ = _layout_area(self, self.current_footnote_area, _cut_height(self))
+            last_child = footnote_area.children[-1]
+        else:
+            footnote_area, last_child = measured
+        return _numbers(footnote_area, last_child)
+
+    def _pc_cut_numbers(self):
+        """The numbers of an area that ends in a cut note, laid out once per cut (None: not such an area).
+
+        Once a page's note area ends inside a note (fix 2), every note called later on the page is
+        added to the area and reported overleaf again, and each add and report laid the area out
+        whole: on a page of long notes, dozens of layouts that all stop inside the same note at the
+        same height.  The layout stops there whatever follows it, so its numbers depend only on the
+        notes up to the cut one, the cut's height, and where the page's foot is; they are kept for
+        as long as those stay the same (``_pc_verify`` compares them with a layout each time).
+        """
+        cut, notes = self._pc_cut, self.current_page_footnotes
+        if not self._pc_incremental or cut is None or cut[0] not in notes:
+            return None
+        upto = notes[:notes.index(cut[0]) + 1]
+        memo = self._pc_cut_memo
+        key = (self.page_bottom, self.current_footnote_area.position_y, self._pc_head)
+        if memo is not None and memo[0] is cut and memo[2] == key and len(memo[1]) == len(upto) \
+                and all(a is b for a, b in zip(memo[1], upto)):
+            numbers = memo[3]
+            if self._pc_verify:
+                whole, _ = _layout_area(self, self.current_footnote_area, cut[1])
+                if _numbers(whole, whole.children[-1]) != numbers:
+                    self._pc_mismatches.append((self.current_page, len(notes), numbers, "cut"))
+            return numbers
+        if not all(plain(note) for note in upto):
+            return None
+        laid, resume_at = _layout_area(self, self.current_footnote_area, cut[1])
+        last = len(upto) - 1
+        numbers = _numbers(laid, laid.children[-1])
+        if resume_at and list(resume_at) == [last] and len(laid.children) == len(upto):
+            self._pc_cut_memo = (cut, upto, key, numbers)  # it stopped inside the cut note
+        return numbers
+
     def _update_footnote_area(self):
         """``LayoutContext._update_footnote_area``, the area measured note by note or laid out whole."""
         if self.current_footnote_area.height != "auto" and not self.in_column:
             self.page_bottom += self.current_footnote_area.margin_height()
         self.current_footnote_area.children = self.current_page_footnotes
         if self.current_footnote_area.children:
-            measured = self._pc_measure()
-            if measured is None:
-                footnote_area, _ = _layout_area(self, self.current_footnote_area, _cut_height(self))
-                last_child = footnote_area.children[-1]
-            else:
-                footnote_area, last_child = measured
-            self.current_footnote_area.height = footnote_area.height
+            height, margin_height, area_bottom, last_bottom = self._pc_area_numbers()
+            self.current_footnote_area.height = height
             if not self.in_column:
-                self.page_bottom -= footnote_area.margin_height()
-            last_child_bottom = last_child.position_y + last_child.margin_height() - last_child.margin_bottom
-            footnote_area_bottom = (footnote_area.position_y + footnote_area.margin_height()
-                                    - footnote_area.margin_bottom)
-            return self.overflows(footnote_area_bottom, last_child_bottom)  # fix 3
+                self.page_bottom -= margin_height
+            return self.overflows(area_bottom, last_bottom)  # fix 3
         self.current_footnote_area.height = 0
         if not self.in_column:
             self.page_bottom -= self.current_footnote_area.margin_height()
@@ -441,6 +482,12 @@ def _layout_area(context, area, height: float | None, page_is_empty: bool = True
     return laid, resume_at
 
 
+def _numbers(area, last_child) -> tuple[float, float, float, float]:
+    """(height, margin height, content bottom) of a laid-out note area, and its last note's bottom."""
+    return (area.height, area.margin_height(), area.position_y + area.margin_height() - area.margin_bottom,
+            last_child.position_y + last_child.margin_height() - last_child.margin_bottom)
+
+
 def _cut_height(context) -> float | None:
     return context._pc_cut[1] if context._pc_cut else None
 
@@ -478,6 +525,7 @@ def _fixed_make_page(context, root_box, page_type, resume_at, page_number, page_
                                   and context.reported_footnotes[0] is carry[1]):
         carry = None  # not from the page just made: never resume a note from a stale place
     context._pc_carry, context._pc_cut, context._pc_head, context._pc_area = carry, None, None, None
+    context._pc_cut_memo = None
     try:
         result = _FIXED["make_page"](context, root_box, page_type, resume_at, page_number, page_state)
         if context._pc_cut is not None:
@@ -488,7 +536,7 @@ def _fixed_make_page(context, root_box, page_type, resume_at, page_number, page_
             context._pc_carry = None
         return result
     finally:
-        context._pc_cut = context._pc_head = context._pc_area = None
+        context._pc_cut = context._pc_head = context._pc_area = context._pc_cut_memo = None
 
 
 def _room_top(line_bottom: float, bottom_space: float) -> float:
