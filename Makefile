@@ -22,8 +22,9 @@ demo: sysdeps-runtime $(VENV)/.installed-runtime
 	$(VENV)/bin/pubconv convert fixtures/sample/comment-118.md --to pdf,epub,jats,xml -o out/demo
 	@echo "open out/demo/comment-118.pdf"
 
+# One test process per CPU (pytest-xdist), each test file in one process (its fixtures built once).
 test: sysdeps testdeps $(VENV)/.installed-test
-	$(PY) -m pytest -q -m "not network"
+	$(PY) -m pytest -q -m "not network" -n auto --dist loadfile
 
 # The tests that need a package index (building and installing the wheel, pre-commit's own environment).
 test-network: sysdeps $(VENV)/.installed-test

@@ -1,8 +1,13 @@
 """Feed every compiled pattern of the readers and transforms adversarial input (run by test_regex_linear.py).
 
-``--shard=K/N`` takes every N-th pattern from the K-th (the test runs one shard per CPU).
-Prints one line per pattern and input: ``<seconds> <pattern> <input>``, flushed before the
-search starts (``... start``) so that a pattern that never finishes is named by the last line.
+``--shard=K/N`` takes every N-th (pattern, input) from the K-th (the test runs one shard per CPU).
+Each input is searched at two sizes, ``SMALL`` and ``4 * SMALL`` characters: a linear pattern
+takes about four times as long on the larger, a quadratic one sixteen times.  When the larger
+search takes over ``FLOOR`` seconds and more than ``RATIO`` times the smaller (a super-linear
+sign, or a machine busy for a moment), the input is searched once more at ``16 * SMALL`` and
+that ratio printed too.  Prints one line per pattern and input:
+``<small s> <large s> <ratio at 16 * SMALL or -> <pattern> <input>``, flushed before the search
+starts (``start ...``) so that a pattern that never finishes is named by the last line.
 """
 from __future__ import annotations
 
@@ -12,7 +17,9 @@ import re
 import sys
 import time
 
-N = int(__import__("os").environ.get("BATTERY_N", "100000"))
+SMALL = int(__import__("os").environ.get("BATTERY_N", "5000"))
+FLOOR = 0.05  # seconds at 4 * SMALL below which a ratio is timer noise
+RATIO = 8.0  # linear: 4; quadratic: 16
 UNITS = [" ", "\t", "\n", "a", "A", "1", ".", ",", ":", ";", "(", ")", "[", "]", "<", ">", "*", "_", "#", "-", "&",
          "/", "\\", "^", "|", "'", "\"", "–", "é",
          "A. ", "A.", "A.-", "Ab ", "Ab, ", "Ab, A. ", "(Ab ", "(a", "a (", "a)", "1 ", "1-", "2019 ", "(2019",
@@ -24,7 +31,7 @@ CORES = [" ", "a", "A", "1", "A. ", "Ab, ", "Ab ", "(", "*"]
 ENDS = ["", "\x01!"]
 
 
-def inputs():
+def inputs(N: int):
     for u in UNITS:
         body = u * (N // len(u))
         for end in ENDS:
@@ -53,21 +60,42 @@ def patterns():
 
 def main(argv: list[str]) -> None:
     only = argv[1] if len(argv) > 1 else None
-    cases = list(inputs())
+    cases = [(c, label, small, large)
+             for c, ((label, small), (_, large)) in enumerate(zip(inputs(SMALL), inputs(4 * SMALL)))]
+    huge: list[str] = []  # the inputs at 16 * SMALL, made when first needed
     if "--list" in argv:
         for name, _ in patterns():
             print(name)
         return
     shard = next((a.split("=", 1)[1] for a in argv if a.startswith("--shard=")), "0/1")
     k, n = (int(x) for x in shard.split("/"))
-    for i, (name, pat) in enumerate(patterns()):
-        if (only and not only.startswith("--") and only not in name) or i % n != k:
+    probe = next((a.split("=", 1)[1] for a in argv if a.startswith("--probe=")), None)
+    found = patterns()
+    if probe is not None:  # the test's check that the battery can fail: one pattern, one input
+        found, only = [("probe", re.compile(probe))], None
+        cases = [case for case in cases if case[1] == f"{' '!r}*n+{chr(1) + '!'!r}"]
+    i = -1
+    for name, pat in found:
+        if only and not only.startswith("--") and only not in name:
             continue
-        for label, text in cases:
+        for c, label, small, large in cases:
+            i += 1
+            if i % n != k:  # every n-th search: a slow pattern's inputs are shared by the shards
+                continue
             print(f"start {name} {label}", flush=True)
-            t = time.perf_counter()
-            pat.search(text)
-            print(f"{time.perf_counter() - t:.4f} {name} {label}", flush=True)
+            t_small, t_large = _timed(pat, small), _timed(pat, large)
+            again = "-"
+            if t_large > FLOOR and t_large > RATIO * t_small:
+                print(f"start {name} {label} at {16 * SMALL}", flush=True)
+                huge = huge or [text for _, text in inputs(16 * SMALL)]
+                again = f"{_timed(pat, huge[c]) / t_large:.1f}"
+            print(f"{t_small:.4f} {t_large:.4f} {again} {name} {label}", flush=True)
+
+
+def _timed(pat, text: str) -> float:
+    t = time.perf_counter()
+    pat.search(text)
+    return time.perf_counter() - t
 
 
 if __name__ == "__main__":
