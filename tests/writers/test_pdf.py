@@ -7,6 +7,7 @@ XMP and structure come from pikepdf.
 from __future__ import annotations
 
 import copy
+import os
 import re
 import subprocess
 from io import BytesIO
@@ -549,3 +550,11 @@ def test_a_stylesheet_is_kept_only_for_the_same_text_and_files(tmp_path, monkeyp
     assert a.asked  # the import was fetched through a
     assert _pdf_notes.stylesheet(imports, base, a) == with_a
     assert _pdf_notes.stylesheet(imports, base, b) != with_a  # b might serve another file: parsed again
+    with_b = _pdf_notes.stylesheet(imports, base, b)
+    # A file it read that changed since (a theme edited in a long-running process) is read again.
+    face = styles / "face.css"
+    face.write_text("p { color: maroon }", encoding="utf-8")
+    os.utime(face, ns=(face.stat().st_atime_ns, face.stat().st_mtime_ns + 1_000_000))
+    changed = _pdf_notes.stylesheet(imports, base, b)
+    assert changed != with_b
+    assert _pdf_notes.stylesheet(imports, base, b) == changed  # and kept again

@@ -49,6 +49,7 @@ class SafeFetcher(URLFetcher):
         self.logo = Path(logo).resolve() if logo is not None else None
         self.refused: list[str] = []
         self.asked: list[str] = []  # every URL asked for, served or refused
+        self.served: list[tuple] = []  # every local file served: its stamp (path, mtime, size), in order
 
     def key(self) -> tuple:
         """What decides the fetcher's answers: two fetchers with the same key serve the same files."""
@@ -76,6 +77,7 @@ class SafeFetcher(URLFetcher):
             self.refused.append(url)
             raise ValueError(f"pubconv refuses to read {path}: not a vetted file")
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        self.served.append(stamp(path))
         data = path.read_bytes()
         if path.suffix.lower() == ".svg":  # WeasyPrint would follow an SVG's own references: clean it first
             try:
@@ -84,6 +86,15 @@ class SafeFetcher(URLFetcher):
                 self.refused.append(url)
                 raise ValueError(f"pubconv refuses the SVG {path.name}: {exc}") from None
         return URLFetcherResponse(url, data, {"Content-Type": mime})
+
+
+def stamp(path: Path) -> tuple:
+    """What tells a file's versions apart without reading it: (path, modification time, size); None if gone."""
+    try:
+        st = path.stat()
+    except OSError:
+        return (path, None, None)
+    return (path, st.st_mtime_ns, st.st_size)
 
 
 def make_fetcher(images: dict[str, Path | str], styles_dirs: list[Path], allow_remote: bool,

@@ -29,7 +29,7 @@ from weasyprint.urls import FatalURLFetchingError
 from ...document import Document
 from ...errors import PubconvError, Report, SourcePos, warn
 from . import floats as _floats, weasyprint_fixes as _weasyprint_fixes
-from .fetch import SOURCE_URL, SafeFetcher
+from .fetch import SOURCE_URL, SafeFetcher, stamp
 from .placement import Layout, number_blocks
 from .problems import Problem, first_problem
 from .repair import polish, repair
@@ -59,19 +59,24 @@ def stylesheet(text: str, base_url: str, fetcher: SafeFetcher) -> tuple[CSS, Fon
     and loading fontconfig's fonts is the same work each time.  A stylesheet is reused only with
     the same text and base URL, and, if parsing it fetched anything (``@import``, ``@font-face``), a
     fetcher that serves the same files: what WeasyPrint is given is then what it would have built,
-    and the PDF is byte-identical (``tests/writers/test_pdf.py``).  A parse that fails is not kept.
+    and the PDF is byte-identical (``tests/writers/test_pdf.py``).  A file it read (a font, the
+    output intent's profile) that has changed since, by modification time or size, is read again:
+    a long-running process that edits its theme between documents gets the new files.  A parse that
+    fails is not kept.
     """
     kept: OrderedDict = getattr(_SHEETS, "kept", None)
     if kept is None:
         kept = _SHEETS.kept = OrderedDict()
     found = kept.get((text, base_url))
-    if found is not None and (not found[1] or found[2] == fetcher.key()):
+    if found is not None and (not found[1] or (found[2] == fetcher.key()
+                                               and all(stamp(s[0]) == s for s in found[3]))):
         kept.move_to_end((text, base_url))
         return found[0]
     fonts, profiles = FontConfiguration(), {}
-    asked = len(fetcher.asked)
+    asked, served = len(fetcher.asked), len(fetcher.served)
     sheet = CSS(string=text, base_url=base_url, url_fetcher=fetcher, font_config=fonts, color_profiles=profiles)
-    kept[(text, base_url)] = ((sheet, fonts, profiles), bool(fetcher.asked[asked:]), fetcher.key())
+    kept[(text, base_url)] = ((sheet, fonts, profiles), bool(fetcher.asked[asked:]), fetcher.key(),
+                              tuple(fetcher.served[served:]))
     while len(kept) > SHEETS_KEPT:
         kept.popitem(last=False)
     return sheet, fonts, profiles
