@@ -174,14 +174,17 @@ class Phases:
         from weasyprint import document as wp_document
         from weasyprint.layout import LayoutContext
 
-        from pubconv.writers.pdf import notes as _pdf_notes
+        from pubconv.writers.pdf import notes as _pdf_notes, weasyprint_fixes
         from pubconv.writers.pdf.weasyprint_fixes import FixedLayoutContext
 
         self.spent: dict[str, float] = {}
+        # pubconv lays out through weasyprint_fixes.render (which calls HTML.render only when the fixes
+        # are off, and is then timed once, as "render"); HTML.render is WeasyPrint alone's.
+        render = (weasyprint_fixes, "render") if weasyprint_fixes.in_force() else (weasyprint.HTML, "render")
         self.targets = [
             ("parse", weasyprint.HTML, "__init__"),
             ("css", weasyprint.CSS, "__init__"),
-            ("render", weasyprint.HTML, "render"),
+            ("render", *render),
             ("layout", wp_document, "layout_document"),
             ("notes", LayoutContext, "_update_footnote_area"),
             ("notes", FixedLayoutContext, "_update_footnote_area"),  # pubconv's own: not on top of the above

@@ -196,6 +196,7 @@ def generate(doc: Document, logo: Path | None, theme_dir: Path | None) -> bytes:
 def _blend(start: tuple, end: tuple, t: float) -> tuple[int, ...]:
     return tuple(round(a + (b - a) * t) for a, b in zip(start, end))
 
+
 def cover(doc: Document, options, number: int) -> Cover:
     """The cover image for the package (``number`` makes its package name unique)."""
     title = " ".join(doc.title.split())

@@ -89,7 +89,8 @@ class SafeFetcher(URLFetcher):
 
 
 def stamp(path: Path) -> tuple:
-    """What tells a file's versions apart without reading it: (path, modification time, size); None if gone."""
+    """What tells a file's versions apart without reading it: (path, modification time, size); (path, None,
+    None) for a file gone."""
     try:
         st = path.stat()
     except OSError:
