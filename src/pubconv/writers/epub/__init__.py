@@ -100,10 +100,13 @@ def write(doc: Document, options: WriteOptions, report: Report) -> bytes:
         return members
 
     # dcterms:modified follows the content: a digest of every member as it would be without the stamp.
-    draft = assemble(meta.modified(doc, {}))
-    digest = b"".join(name.encode() + b"\0" + data for name, data in sorted(draft.items()))
+    stamp = meta.modified(doc, {})
+    members = assemble(stamp)
+    digest = b"".join(name.encode() + b"\0" + data for name, data in sorted(members.items()))
     when = meta.modified(doc, content=digest)
-    return _zip.write_container(assemble(when), when, opf_path=OPF_PATH)
+    if when != stamp:  # the stamp is in the package document only: set it there, the rest is built
+        members[OPF_PATH] = fix_package(members[OPF_PATH], doc.lang, meta.w3c_datetime(when))
+    return _zip.write_container(members, when, opf_path=OPF_PATH)
 
 
 def _page_breaks(doc: Document, options: WriteOptions, content, report: Report) -> list[tuple[int, str]]:

@@ -105,20 +105,23 @@ def _fit(draw, text: str, face: str, size: int, width: int, max_lines: int):
 def generate(doc: Document, logo: Path | None, theme_dir: Path | None) -> bytes:
     """A PNG cover of :data:`SIZE` from the metadata (deterministic bytes).
 
-    The text is drawn as a coverage mask (anti-aliased, one byte a pixel) and coloured through a
-    palette of 256: 128 steps from the band's colour to its ink for the band, 128 from the
-    background to the ink below it.  An 8-bit PNG of that is a third of the data of an RGB one and
-    encodes about five times faster, and its steps of 1/127 between two colours are finer than an
-    eye sees.  With a logo (any colours) the cover is RGB.
+    The cover is drawn in palette indices (one byte a pixel, anti-aliased): the band is index 0 and
+    its text is drawn with index 127, the page below it is 128 and its text 255, so an edge pixel
+    of a letter gets the index in between that its coverage gives.  The palette maps 0–127 from
+    the band's colour to its ink and 128–255 from the background to the ink.  An 8-bit PNG of that
+    is a third of the data of an RGB one and encodes several times faster, and its steps of 1/127
+    between two colours are finer than an eye sees.  With a logo (any colours) the cover is RGB.
     """
     from PIL import Image, ImageColor, ImageDraw
 
     colours = {k: ImageColor.getrgb(v)[:3] for k, v in _colours(theme_dir).items()}
     width, height = SIZE
     text_width = width - 2 * MARGIN
-    mask = Image.new("L", SIZE, 0)
-    draw = ImageDraw.Draw(mask)
-    ink = 255
+    band_height = 520
+    img = Image.new("L", SIZE, 0)
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((0, band_height, width, height), fill=128)
+    ink = 127  # in the band; 255 below it
 
     series = doc.find("p:meta/p:series")
     label = series_title = number = ""
@@ -131,7 +134,6 @@ def generate(doc: Document, logo: Path | None, theme_dir: Path | None) -> bytes:
                 number = " ".join(text_of(child).split())
             elif name == "label":
                 label = " ".join(text_of(child).split())
-    band_height = 520
     y = 170
     if label or number:
         font = _font("bold", 120)
@@ -144,6 +146,7 @@ def generate(doc: Document, logo: Path | None, theme_dir: Path | None) -> bytes:
             y += int(size * 1.25)
 
     y = band_height + 220
+    ink = 255
     title = " ".join(doc.title.split())
     font, lines, size = _fit(draw, title, "bold", 132, text_width, 6)
     for line in lines:
@@ -175,10 +178,6 @@ def generate(doc: Document, logo: Path | None, theme_dir: Path | None) -> bytes:
             foot -= int(size * 1.3)
             draw.text((MARGIN, foot), line, font=font, fill=ink)
 
-    # Coverage to palette index: the band's 128 steps above its edge, the page's 128 below.
-    img = mask.point([v >> 1 for v in range(256)])
-    img.paste(mask.crop((0, band_height, width, height)).point([128 + (v >> 1) for v in range(256)]),
-              (0, band_height))
     img.putpalette([c for pair in (("band", "band_ink"), ("background", "ink")) for step in range(128)
                     for c in _blend(colours[pair[0]], colours[pair[1]], step / 127)])
     if logo is not None and logo.suffix.lower() in (".png", ".jpg", ".jpeg", ".gif", ".webp"):
@@ -189,7 +188,7 @@ def generate(doc: Document, logo: Path | None, theme_dir: Path | None) -> bytes:
             top = foot - 40 - mark.height
             img.paste(mark, (MARGIN, top), mark)
     out = io.BytesIO()
-    img.save(out, format="PNG", optimize=False, compress_level=6)  # level 9 costs 4x the time for 3% less
+    img.save(out, format="PNG", optimize=False, compress_level=3)  # 6: 2.5x the time for 20% less
     return out.getvalue()
 
 
