@@ -22,9 +22,10 @@ demo: sysdeps-runtime $(VENV)/.installed-runtime
 	$(VENV)/bin/pubconv convert fixtures/sample/comment-118.md --to pdf,epub,jats,xml -o out/demo
 	@echo "open out/demo/comment-118.pdf"
 
-# One test process per CPU (pytest-xdist), each test file in one process (its fixtures built once).
+# One test process per CPU, at most four (pytest-xdist; each keeps its own EPUBCheck JVM of ~300 MB),
+# each test file in one process (its fixtures built once).
 test: sysdeps testdeps $(VENV)/.installed-test
-	$(PY) -m pytest -q -m "not network" -n auto --dist loadfile
+	$(PY) -m pytest -q -m "not network" -n auto --maxprocesses 4 --dist loadfile
 
 # The tests that need a package index (building and installing the wheel, pre-commit's own environment).
 test-network: sysdeps $(VENV)/.installed-test
