@@ -223,6 +223,28 @@ def test_generated_cover_is_a_store_sized_png_with_the_conventions(complete_inte
     assert cover.xpath("//h:img/@alt", namespaces=NS)[0].startswith("Cover: Water, power")
 
 
+def test_the_generated_cover_is_drawn_in_the_theme_colours_and_shows_a_logo(complete_intermediate, tmp_path):
+    """Palette indices for the band and the page (8-bit PNG); with a logo of any colours, RGB and the logo."""
+    from PIL import Image, ImageDraw
+
+    from pubconv.writers.epub import cover as _cover
+
+    with Image.open(io.BytesIO(_cover.generate(complete_intermediate, None, None))) as img:
+        assert img.mode == "P"
+        rgb = img.convert("RGB")
+    band, page = _cover.COLOURS["band"], _cover.COLOURS["background"]
+    assert rgb.getpixel((5, 5)) == Image.new("RGB", (1, 1), band).getpixel((0, 0))
+    assert rgb.getpixel((5, 2500)) == Image.new("RGB", (1, 1), page).getpixel((0, 0))
+    assert len(rgb.getcolors(1 << 16)) > 20  # anti-aliased letters: steps between page and ink
+    logo = tmp_path / "logo.png"
+    mark = Image.new("RGBA", (400, 200), (0, 0, 0, 0))
+    ImageDraw.Draw(mark).rectangle((0, 0, 400, 200), fill=(180, 20, 20, 255))
+    mark.save(logo)
+    with Image.open(io.BytesIO(_cover.generate(complete_intermediate, logo, None))) as img:
+        assert img.mode == "RGB"
+        assert (180, 20, 20) in {colour for _, colour in img.getcolors(1 << 16)}
+
+
 def test_the_users_cover_from_the_front_matter_is_used(complete_intermediate, assert_valid):
     doc = copy_doc(complete_intermediate)
     doc.find("p:meta").append(document.E("cover", src="basin.png"))

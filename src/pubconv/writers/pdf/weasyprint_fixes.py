@@ -524,8 +524,8 @@ def _fixed_make_page(context, root_box, page_type, resume_at, page_number, page_
     if carry is not None and not (carry[0] == page_number - 1 and context.reported_footnotes
                                   and context.reported_footnotes[0] is carry[1]):
         carry = None  # not from the page just made: never resume a note from a stale place
-    context._pc_carry, context._pc_cut, context._pc_head, context._pc_area = carry, None, None, None
-    context._pc_cut_memo = None
+    context._pc_reset()
+    context._pc_carry = carry
     try:
         result = _FIXED["make_page"](context, root_box, page_type, resume_at, page_number, page_state)
         if context._pc_cut is not None:
